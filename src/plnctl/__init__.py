@@ -1,0 +1,3 @@
+"""plnctl: a command-line tracker for a personal learning network."""
+
+__version__ = "0.1.0"

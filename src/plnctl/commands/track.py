@@ -1,0 +1,140 @@
+"""Commands that change the network: add, checkin, share and set."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from plnctl.app import CheckinKind, KindChoice, PinChoice, app, network_of
+from plnctl.dates import DATE_HELP
+
+ON_HELP = f"When it happened: {DATE_HELP}."
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The person's or source's name.")],
+    kind: Annotated[
+        KindChoice, typer.Option("--kind", "-k", help="person, or source (site, blog, feed, ...).")
+    ] = KindChoice.person,
+    url: Annotated[str | None, typer.Option(help="Where to find them.")] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", "-t", help="What you learn there (repeat).")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Your own label (repeat).")] = None,
+    via: Annotated[str | None, typer.Option(help="The tie that led you here.")] = None,
+    every: Annotated[
+        int | None, typer.Option(min=1, max=3650, help="Your cadence: engage every N days.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Anything worth remembering.")] = None,
+) -> None:
+    """Add a person or source to your network and print its slug.
+
+    Example: plnctl add "Ann Lee" --topic pedagogy --url https://ann.example
+    """
+    slug = network_of(ctx).add(
+        name,
+        kind=kind.value,
+        url=url,
+        topics=topic or [],
+        tags=tag or [],
+        via=via,
+        every=every,
+        note=note,
+    )
+    print(slug)
+
+
+@app.command()
+def checkin(
+    ctx: typer.Context,
+    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
+    kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = (
+        CheckinKind.read
+    ),
+    on: Annotated[str | None, typer.Option(help=ON_HELP)] = None,
+    note: Annotated[str | None, typer.Option(help="What you took from it.")] = None,
+    link: Annotated[str | None, typer.Option(help="The post, episode or thread.")] = None,
+) -> None:
+    """Log that you read, listened to, talked with or helped a tie.
+
+    Example: plnctl checkin ann --kind converse --on yesterday --note "on feedback"
+    """
+    from plnctl.dates import parse_date
+    from plnctl.render import checked_in
+
+    network = network_of(ctx)
+    day = parse_date(on, network.today, option="--on") if on else None
+    slug, saved, event = network.checkin(tie, kind=kind.value, on=day, note=note, link=link)
+    checked_in(slug, saved, event, network.today, network.store.settings())
+
+
+@app.command()
+def share(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(help="A link or a title.")],
+    with_: Annotated[
+        list[str] | None, typer.Option("--with", "-w", help="A tie you shared it with (repeat).")
+    ] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Whose work it is (credit gives back).")
+    ] = None,
+    on: Annotated[str | None, typer.Option(help=ON_HELP)] = None,
+    note: Annotated[str | None, typer.Option(help="Why you passed it along.")] = None,
+) -> None:
+    """Log something you passed along: to ties with --with, or posted publicly.
+
+    Example: plnctl share https://example.org/post --with ann --from "Ben's blog"
+    """
+    from plnctl.dates import parse_date
+    from plnctl.render import shared
+
+    network = network_of(ctx)
+    day = parse_date(on, network.today, option="--on") if on else None
+    record = network.share(what, with_=with_ or [], from_=from_, on=day, note=note)
+    shared(record)
+
+
+@app.command(name="set")
+def set_(
+    ctx: typer.Context,
+    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
+    url: Annotated[str | None, typer.Option(help="New URL ('' clears it).")] = None,
+    kind: Annotated[KindChoice | None, typer.Option("--kind", "-k", help="person or source.")] = (
+        None
+    ),
+    every: Annotated[
+        int | None, typer.Option(min=0, max=3650, help="Cadence in days (0 clears it).")
+    ] = None,
+    pin: Annotated[
+        PinChoice | None, typer.Option(help="Pin the status, or 'none' to derive it.")
+    ] = None,
+    add_topic: Annotated[list[str] | None, typer.Option(help="Add a topic (repeat).")] = None,
+    remove_topic: Annotated[list[str] | None, typer.Option(help="Remove a topic (repeat).")] = None,
+    add_tag: Annotated[list[str] | None, typer.Option(help="Add a tag (repeat).")] = None,
+    remove_tag: Annotated[list[str] | None, typer.Option(help="Remove a tag (repeat).")] = None,
+    note: Annotated[str | None, typer.Option(help="New note ('' clears it).")] = None,
+) -> None:
+    """Change a tie's fields without opening an editor.
+
+    Example: plnctl set ann --every 14 --add-topic assessment --pin strong
+    """
+    from plnctl.edit import Changes, apply_changes
+
+    changes = Changes(
+        url=url,
+        kind=kind.value if kind else None,
+        every=every,
+        pin=pin.value if pin else None,
+        add_topics=add_topic or [],
+        remove_topics=remove_topic or [],
+        add_tags=add_tag or [],
+        remove_tags=remove_tag or [],
+        note=note,
+    )
+    network = network_of(ctx)
+    slug = network.find(tie)
+    saved = network.modify(slug, lambda t: apply_changes(t, changes))
+    print(f"updated {slug} ({saved.name})")

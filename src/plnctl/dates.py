@@ -1,0 +1,43 @@
+"""DATE arguments: YYYY-MM-DD, today, yesterday, Nd and Nw."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from plnctl.errors import InvalidValueError
+
+DATE_HELP = "YYYY-MM-DD, today, yesterday, Nd or Nw (N days or weeks ago)"
+_RELATIVE = re.compile(r"^(\d{1,5})([dw])$")
+
+
+def parse_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
+    """Turn a DATE argument into a date, relative to `today`."""
+    value = text.strip().lower()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - dt.timedelta(days=1)
+    match = _RELATIVE.match(value)
+    if match:
+        n = int(match.group(1))
+        days = n * 7 if match.group(2) == "w" else n
+        try:
+            return today - dt.timedelta(days=days)
+        except OverflowError:
+            pass
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidValueError(f"invalid {option} {text!r}: use {DATE_HELP}")
+
+
+def not_in_future(day: dt.date, today: dt.date, *, what: str) -> dt.date:
+    if day > today:
+        raise InvalidValueError(
+            f"{what} is dated {day.isoformat()}, after today ({today.isoformat()}): "
+            "only past and present events can be logged"
+        )
+    return day

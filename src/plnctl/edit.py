@@ -1,0 +1,62 @@
+"""Field changes for `plnctl set`, checked before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from plnctl.errors import InvalidValueError
+from plnctl.network import clean_labels, clean_text, tie_kind
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+
+
+@dataclass
+class Changes:
+    url: str | None = None
+    kind: str | None = None
+    every: int | None = None
+    pin: str | None = None
+    add_topics: list[str] = field(default_factory=list)
+    remove_topics: list[str] = field(default_factory=list)
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def empty(self) -> bool:
+        return self == Changes()
+
+
+def _edit_labels(current: list[str], add: list[str], remove: list[str], what: str) -> list[str]:
+    result = list(current)
+    for value in remove:
+        folded = value.strip().casefold()
+        kept = [v for v in result if v.casefold() != folded]
+        if len(kept) == len(result):
+            raise InvalidValueError(f"no {what} {value!r} to remove (has: {', '.join(result)})")
+        result = kept
+    for value in clean_labels(add, what):
+        if value.casefold() not in (v.casefold() for v in result):
+            result.append(value)
+    return result
+
+
+def apply_changes(tie: Tie, changes: Changes) -> None:
+    """Apply every change or raise before touching the tie."""
+    if changes.empty():
+        raise InvalidValueError("nothing to change: give at least one option (see --help)")
+    topics = _edit_labels(tie.topics, changes.add_topics, changes.remove_topics, "topic")
+    tags = _edit_labels(tie.tags, changes.add_tags, changes.remove_tags, "tag")
+    if changes.url is not None:
+        tie.url = clean_text(changes.url, "url").strip() or None
+    if changes.kind is not None:
+        tie.kind = tie_kind(changes.kind)  # type: ignore[assignment]
+    if changes.every is not None:
+        tie.every = changes.every or None
+    if changes.pin is not None:
+        tie.pin = None if changes.pin == "none" else changes.pin  # type: ignore[assignment]
+    if changes.note is not None:
+        tie.note = clean_text(changes.note, "note", multiline=True) or None
+    tie.topics = topics
+    tie.tags = tags

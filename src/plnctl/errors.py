@@ -1,0 +1,52 @@
+"""PlnctlError and its kinds, each with the exit code a script can rely on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PlnctlError(Exception):
+    """A user error: one line for stderr, and exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownTieError(PlnctlError):
+    """No tie matches the name the user gave."""
+
+
+class AmbiguousTieError(PlnctlError):
+    """A prefix matches more than one tie."""
+
+
+class DuplicateTieError(PlnctlError):
+    """A tie with that name or slug already exists."""
+
+
+class InvalidValueError(PlnctlError):
+    """A date, number, name or other value the user typed is not acceptable."""
+
+
+class TieFileError(PlnctlError):
+    """A file in the data directory cannot be read, parsed or validated."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class NewerSchemaError(TieFileError):
+    """A file was written by a newer plnctl; it is refused, never rewritten."""
+
+
+class DataDirError(PlnctlError):
+    """The data directory is missing, unwritable, full, or not a directory."""
+
+
+class LockTimeoutError(PlnctlError):
+    """Another plnctl held the data directory's lock for too long."""

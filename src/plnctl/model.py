@@ -1,0 +1,143 @@
+"""The tie and event models, their kinds, the slug rules and SCHEMA_VERSION."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+EventKind = Literal[
+    "read",
+    "listen",
+    "watch",
+    "visit",
+    "comment",
+    "converse",
+    "ask",
+    "share",
+    "help-given",
+    "help-received",
+]
+EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
+CHECKIN_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "share")
+TieKind = Literal["person", "source"]
+Pin = Literal["strong", "weak"]
+
+MAX_SLUG = 48
+MAX_NAME = 300
+SLUG_RE = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG - 2}}}[a-z0-9])?$")
+# Device names Windows reserves whatever the extension: `con.toml` cannot exist there.
+RESERVED_SLUGS = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
+
+
+def new_event_id() -> str:
+    """A random id, unique enough to merge two copies of a file by id."""
+    return uuid.uuid4().hex[:16]
+
+
+class Event(BaseModel):
+    """Something dated between the user and a tie."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(default_factory=new_event_id, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    date: dt.date
+    kind: EventKind
+    note: str | None = None
+    link: str | None = None
+    # For `share` events: what was passed along, and whether the tie received
+    # it ("with") or was credited as its author ("from").
+    what: str | None = None
+    role: Literal["with", "from"] | None = None
+
+
+class Tie(BaseModel):
+    """A person or a source in the learning network: one TOML file."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: int = SCHEMA_VERSION
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    kind: TieKind = "person"
+    url: str | None = None
+    topics: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    via: str | None = None
+    every: int | None = Field(default=None, ge=1, le=3650)
+    note: str | None = None
+    pin: Pin | None = None
+    added: dt.date | None = None
+    archived: bool = False
+    snoozed_until: dt.date | None = None
+    events: list[Event] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_printable(cls, value: str) -> str:
+        return check_name(value)
+
+    def sorted_events(self) -> list[Event]:
+        return sorted(self.events, key=lambda e: e.date)
+
+
+def check_name(name: str) -> str:
+    """Return the name stripped, or raise ValueError saying what is wrong."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name:
+        raise ValueError("a name cannot be empty")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"a name can be at most {MAX_NAME} characters")
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+        raise ValueError("a name cannot contain control characters")
+    return name
+
+
+def slugify(name: str) -> str:
+    """A portable file name for a tie: lowercase ASCII letters, digits, hyphens.
+
+    Other scripts are transliterated (`李小龙` -> `lixiaolong`); a name that
+    leaves nothing readable gets a stable hash-based slug.
+    """
+    from anyascii import anyascii
+
+    text = anyascii(unicodedata.normalize("NFKC", name)).lower()
+    without_emoji = _EMOJI_CODE.sub(" ", text)
+    if re.search(r"[a-z0-9]", without_emoji):
+        text = without_emoji
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(slug) > MAX_SLUG:
+        cut = slug[:MAX_SLUG]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[MAX_SLUG // 2 :] else cut
+        slug = slug.strip("-")
+    if not slug:
+        digest = hashlib.blake2b(name.encode("utf-8"), digest_size=4).hexdigest()
+        slug = f"tie-{digest}"
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-tie"
+    return slug
+
+
+def name_key(name: str) -> str:
+    """What two names must share to be the same tie: letters and digits, no case or accents."""
+    decomposed = unicodedata.normalize("NFKD", name).casefold()
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def to_toml_dict(tie: Tie) -> dict[str, Any]:
+    """The tie as plain data for tomli-w: None dropped, events last, extras kept."""
+    data = tie.model_dump(mode="python", exclude_none=True)
+    if not data.get("archived"):
+        data.pop("archived", None)
+    events = data.pop("events", [])
+    data["events"] = events
+    return data

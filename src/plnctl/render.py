@@ -1,0 +1,407 @@
+"""The one place that prints results: rich tables for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from plnctl.model import Event, Tie
+    from plnctl.network import ShareRecord
+    from plnctl.review import Review, TieView
+    from plnctl.settings import Settings
+
+STATUS_STYLE = {"strong": "bold green", "weak": "yellow", "dormant": "dim"}
+BAND_STYLE = {
+    "ok": "green",
+    "due": "yellow",
+    "overdue": "dark_orange",
+    "lapsing": "red",
+    "dormant": "dim",
+}
+
+
+# -- JSON ------------------------------------------------------------------
+
+
+def print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _num(value: float) -> int | float:
+    """Whole numbers as ints, others rounded to two places."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def tie_json(v: TieView) -> dict[str, Any]:
+    """The stable JSON object for a tie (docs/json.md)."""
+    t, d = v.tie, v.derived
+    return {
+        "slug": v.slug,
+        "name": t.name,
+        "kind": t.kind,
+        "url": t.url,
+        "topics": list(t.topics),
+        "tags": list(t.tags),
+        "via": t.via,
+        "every": t.every,
+        "note": t.note,
+        "added": _iso(t.added),
+        "archived": t.archived,
+        "snoozed_until": _iso(t.snoozed_until),
+        "status": d.status,
+        "derived_status": d.derived_status,
+        "pinned": t.pin,
+        "score": round(d.score, 2),
+        "trend": d.trend,
+        "first_event": _iso(d.first_event),
+        "last_event": _iso(d.last_event),
+        "days_since": d.days_since,
+        "event_count": d.event_count,
+        "interval_days": _num(d.interval_days),
+        "interval_source": d.interval_source,
+        "overdue_ratio": None if d.overdue_ratio is None else round(d.overdue_ratio, 2),
+        "band": d.band,
+        "weakened_on": _iso(d.weakened_on),
+        "reciprocity": {
+            "given": round(d.reciprocity.given, 2),
+            "received": round(d.reciprocity.received, 2),
+            "p": round(d.reciprocity.p, 2),
+            "label": d.reciprocity.label,
+        },
+    }
+
+
+def event_json(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "date": e.date.isoformat(),
+        "kind": e.kind,
+        "note": e.note,
+        "link": e.link,
+        "what": e.what,
+        "role": e.role,
+    }
+
+
+def show_json(v: TieView, as_of: dt.date) -> dict[str, Any]:
+    doc = tie_json(v)
+    doc["as_of"] = as_of.isoformat()
+    doc["events"] = [event_json(e) for e in v.tie.sorted_events() if e.date <= as_of]
+    return doc
+
+
+def review_json(result: Review, warnings: list[str]) -> dict[str, Any]:
+    p = result.participation
+    return {
+        "as_of": result.as_of.isoformat(),
+        "items": [
+            {
+                **tie_json(it.view),
+                "section": it.section,
+                "reasons": it.reasons,
+                "next": it.next_step,
+            }
+            for it in result.items
+        ],
+        "participation": {
+            "events": p.events,
+            "giving": p.giving,
+            "share": None if p.share is None else round(p.share, 2),
+            "stage": p.stage,
+        },
+        "hidden": dict(result.hidden),
+        "warnings": warnings,
+    }
+
+
+def share_json(r: ShareRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "date": r.date.isoformat(),
+        "what": r.what,
+        "link": r.link,
+        "note": r.note,
+        "with": list(r.with_),
+        "from": r.from_,
+    }
+
+
+def shares_json(records: Sequence[ShareRecord], warnings: list[str]) -> dict[str, Any]:
+    return {"shares": [share_json(r) for r in records], "warnings": warnings}
+
+
+# -- people ------------------------------------------------------------------
+
+
+def plain() -> bool:
+    """No colour, no box drawing: piped output or NO_COLOR."""
+    return "NO_COLOR" in os.environ or not sys.stdout.isatty()
+
+
+def console() -> Console:
+    """A console made when first needed, so NO_COLOR and the terminal are read then."""
+    from rich.console import Console
+
+    if plain():
+        return Console(color_system=None, highlight=False, width=100_000)
+    return Console(highlight=False)
+
+
+def emit(out: Console, renderable: object) -> None:
+    """Print; plain output loses the padding rich adds at the end of lines."""
+    if not plain():
+        out.print(renderable)
+        return
+    with out.capture() as captured:
+        out.print(renderable)
+    text = "\n".join(line.rstrip() for line in captured.get().splitlines())
+    sys.stdout.write(text + "\n")
+
+
+def _table(title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    if plain():
+        return Table(
+            title=title,
+            box=None,
+            show_edge=False,
+            pad_edge=False,
+            title_justify="left",
+            header_style=None,
+            title_style=None,
+        )
+    return Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+    )
+
+
+def _styled(value: str, style: str | None) -> str:
+    from rich.markup import escape
+
+    text = escape(value)
+    return text if plain() or not style else f"[{style}]{text}[/]"
+
+
+def _ago(days: int | None) -> str:
+    if days is None:
+        return "never"
+    return "today" if days == 0 else f"{days}d ago"
+
+
+def review_table(result: Review, *, total: int, show_all: bool) -> None:
+    from plnctl.review import SECTION_TITLES
+
+    out = console()
+    attention = [it for it in result.items if it.section != "ok"]
+    p = result.participation
+    stage = (
+        f"participation: {p.stage} ({p.giving} of {p.events} events this year gave back)"
+        if p.share is not None
+        else "participation: no events this year yet"
+    )
+    out.print(
+        f"Review as of {result.as_of.isoformat()}: {len(attention)} of {total} ties "
+        f"need attention; {stage}"
+    )
+    hidden = ", ".join(f"{n} {k}" for k, n in result.hidden.items() if n)
+    if hidden:
+        out.print(f"(not shown: {hidden})")
+    if not result.items:
+        out.print("Nothing needs attention. Keep reading, and pass along what you learn.")
+        return
+    section = None
+    table = None
+    for it in result.items:
+        if it.section != section:
+            if table is not None:
+                emit(out, table)
+            section = it.section
+            table = _table(SECTION_TITLES[section])
+            for col in ("tie", "status", "score", "last", "why", "next step"):
+                table.add_column(col, overflow="fold")
+        assert table is not None
+        d = it.view.derived
+        table.add_row(
+            f"{_styled(it.view.name, 'bold')} ({it.view.slug})",
+            _styled(d.status, STATUS_STYLE.get(d.status)),
+            f"{d.score:.1f}",
+            _ago(d.days_since),
+            _styled("; ".join(it.reasons), BAND_STYLE.get(d.band)),
+            _styled(it.next_step, None),
+        )
+    if table is not None:
+        emit(out, table)
+
+
+def list_table(views: Sequence[TieView], *, total: int) -> None:
+    out = console()
+    if not views:
+        out.print("No ties match." if total else "No ties yet: `plnctl add NAME` adds one.")
+        return
+    table = _table()
+    for col in ("slug", "name", "kind", "status", "score", "trend", "last", "band", "topics"):
+        table.add_column(col, overflow="fold")
+    for v in views:
+        d = v.derived
+        table.add_row(
+            v.slug,
+            _styled(v.name, None),
+            v.tie.kind,
+            _styled(d.status + (" (pinned)" if v.tie.pin else ""), STATUS_STYLE.get(d.status)),
+            f"{d.score:.1f}",
+            d.trend,
+            _ago(d.days_since),
+            _styled(d.band, BAND_STYLE.get(d.band)),
+            _styled(", ".join(v.tie.topics), None),
+        )
+    emit(out, table)
+
+
+def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
+    """Why the tie has the status, interval and reciprocity it has, in words."""
+    d, t = v.derived, v.tie
+    lines = [
+        f"score {d.score:.2f}: each event's weight, halved every "
+        f"{settings.half_life_days:g} days of age"
+    ]
+    if t.pin:
+        lines.append(f"status {d.status}: pinned (the events alone say {d.derived_status})")
+    elif d.status == "dormant":
+        lines.append(
+            f"status dormant: no event for {d.days_since} days (>= {settings.dormant_days})"
+        )
+    elif d.status == "strong":
+        lines.append(
+            f"status strong: stays strong until the score falls below {settings.weak_below:g}"
+        )
+    elif d.weakened_on:
+        lines.append(
+            f"status weak: the score fell below {settings.weak_below:g} on "
+            f"{d.weakened_on.isoformat()}"
+        )
+    else:
+        lines.append(
+            f"status weak: strong needs a score of {settings.strong_at:g} and events "
+            f"on {settings.strong_min_days} days within {settings.strong_window_days}"
+        )
+    source = {
+        "cadence": "your cadence (--every)",
+        "history": "the median of your last gaps between events",
+        "default-strong": "the default for a strong tie",
+        "default-weak": "the default for a weak tie",
+    }[d.interval_source]
+    lines.append(f"expected every {d.interval_days:g} days: {source}")
+    if d.overdue_ratio is not None:
+        lines.append(
+            f"{d.band}: {d.days_since} days since the last event is "
+            f"{d.overdue_ratio:.2f} times the interval"
+        )
+    else:
+        lines.append("ok: no events yet")
+    r = d.reciprocity
+    lines.append(
+        f"reciprocity {r.label}: given {r.given:.2f}, received {r.received:.2f}, "
+        f"give share {r.p:.2f}"
+    )
+    return lines
+
+
+def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
+    from rich.panel import Panel
+
+    out = console()
+    t, d = v.tie, v.derived
+    fields = [
+        ("slug", v.slug),
+        ("kind", t.kind),
+        ("url", t.url or ""),
+        ("topics", ", ".join(t.topics)),
+        ("tags", ", ".join(t.tags)),
+        ("via", t.via or ""),
+        ("cadence", f"every {t.every} days" if t.every else ""),
+        ("note", t.note or ""),
+        ("added", _iso(t.added) or ""),
+        ("archived", "yes" if t.archived else ""),
+        ("snoozed", f"until {t.snoozed_until.isoformat()}" if t.snoozed_until else ""),
+        ("status", f"{d.status}, trend {d.trend}, band {d.band}"),
+        ("as of", as_of.isoformat()),
+    ]
+    body = "\n".join(f"{k:>9}  {_styled(val, None)}" for k, val in fields if val)
+    body += "\n\n" + "\n".join(f"  - {_styled(line, None)}" for line in explain(v, as_of, settings))
+    title = _styled(t.name, "bold")
+    if plain():
+        out.print(t.name)
+        out.print(body)
+    else:
+        out.print(Panel(body, title=title, title_align="left"))
+    events = [e for e in reversed(t.sorted_events()) if e.date <= as_of]
+    if not events:
+        out.print("No events yet: `plnctl checkin " + v.slug + "` logs one.")
+        return
+    plural = "event" if len(events) == 1 else "events"
+    table = _table(f"History ({len(events)} {plural}, newest first)")
+    for col in ("date", "kind", "note", "link"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        note = e.what if e.kind == "share" and e.what else (e.note or "")
+        if e.kind == "share" and e.note:
+            note = f"{note}: {e.note}"
+        kind = e.kind + (" (credited)" if e.role == "from" else "")
+        table.add_row(e.date.isoformat(), kind, _styled(note, None), _styled(e.link or "", None))
+    emit(out, table)
+
+
+def shares_table(records: Sequence[ShareRecord]) -> None:
+    out = console()
+    if not records:
+        out.print("Nothing shared yet: `plnctl share LINK --with TIE` logs what you pass along.")
+        return
+    table = _table()
+    for col in ("date", "what", "with", "from"):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(
+            r.date.isoformat(),
+            _styled(r.what, None),
+            ", ".join(r.with_) or "(public)",
+            r.from_ or "",
+        )
+    emit(out, table)
+
+
+def checked_in(slug: str, tie: Tie, event: Event, today: dt.date, settings: Settings) -> None:
+    from plnctl.review import view
+
+    d = view(slug, tie, today, settings).derived
+    print(
+        f"logged {event.kind} with {tie.name} ({slug}) on {event.date.isoformat()}: "
+        f"now {d.status}, score {d.score:.1f}"
+    )
+
+
+def shared(record: ShareRecord) -> None:
+    to = ", ".join(record.with_) if record.with_ else "publicly"
+    credit = f", crediting {record.from_}" if record.from_ else ""
+    print(
+        f"shared {record.what!r} {('with ' + to) if record.with_ else to}{credit} "
+        f"on {record.date.isoformat()}"
+    )

@@ -1,0 +1,57 @@
+"""Turn what the user typed for TIE into one slug: exact slug, exact name, unique prefix."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+from plnctl.errors import AmbiguousTieError, UnknownTieError
+
+
+def resolve(query: str, names: Mapping[str, str]) -> str:
+    """The slug `query` names among `names` (slug -> name); never a guess.
+
+    An exact slug or name beats a prefix; a prefix must be unique.
+    """
+    from plnctl.model import slugify
+
+    text = query.strip()
+    if text in names:
+        return text
+    folded = text.casefold()
+    exact = [slug for slug, name in names.items() if name.casefold() == folded]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise AmbiguousTieError(
+            f"{len(exact)} ties are named {text!r}: use a slug ({', '.join(sorted(exact))})"
+        )
+    slug_prefix = slugify(text) if text else ""
+    matches = sorted(
+        slug
+        for slug, name in names.items()
+        if name.casefold().startswith(folded) or (slug_prefix and slug.startswith(slug_prefix))
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(f"{s} ({names[s]})" for s in matches[:8])
+        more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
+        raise AmbiguousTieError(
+            f"{text!r} matches {len(matches)} ties: {shown}{more}; type more of the name"
+        )
+    raise UnknownTieError(f"no tie matches {text!r}{did_you_mean(text, names)}")
+
+
+def did_you_mean(text: str, names: Mapping[str, str]) -> str:
+    by_folded = {name.casefold(): slug for slug, name in names.items()}
+    pool = list(by_folded) + list(names)
+    close = difflib.get_close_matches(text.casefold(), pool, n=3, cutoff=0.6)
+    slugs: list[str] = []
+    for hit in close:
+        slug = by_folded.get(hit, hit)
+        if slug not in slugs:
+            slugs.append(slug)
+    if not slugs:
+        return "; `plnctl list` shows every tie"
+    return "; did you mean " + " or ".join(f"{names[s]!r} ({s})" for s in slugs) + "?"

@@ -1,0 +1,191 @@
+"""What `review` surfaces, in which order, with a reason and a next step for each tie."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from plnctl.settings import Settings
+from plnctl.ties import Derived, Participation, derive, participation
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+
+# Sections in the order PRODUCT.md gives them.
+SECTIONS = ("at-risk", "due", "dormant", "taking")
+SECTION_TITLES = {
+    "at-risk": "Strong ties you are about to lose",
+    "due": "Weak ties due for a visit",
+    "dormant": "Dormant ties: revive or subtract?",
+    "taking": "People you only take from",
+    "ok": "Everything else",
+}
+
+
+@dataclass
+class TieView:
+    """A tie with everything derived from it as of one date."""
+
+    slug: str
+    tie: Tie
+    derived: Derived
+
+    @property
+    def name(self) -> str:
+        return self.tie.name
+
+
+def view(slug: str, tie: Tie, as_of: dt.date, settings: Settings) -> TieView:
+    moments = [(e.date, e.kind) for e in tie.events]
+    derived = derive(moments, as_of, settings, every=tie.every, pin=tie.pin)
+    return TieView(slug=slug, tie=tie, derived=derived)
+
+
+@dataclass
+class Item:
+    view: TieView
+    section: str
+    reasons: list[str] = field(default_factory=list)
+    next_step: str = ""
+
+
+@dataclass
+class Review:
+    as_of: dt.date
+    items: list[Item]
+    participation: Participation
+    hidden: dict[str, int]
+
+
+def _days(n: int | None) -> str:
+    if n is None:
+        return "never"
+    return "today" if n == 0 else ("1 day ago" if n == 1 else f"{n} days ago")
+
+
+def _next_step(v: TieView, section: str) -> str:
+    verb = "read or listen to" if v.tie.kind == "source" else "get in touch with"
+    if section == "taking":
+        return f"give back: share something with {v.name} or offer help"
+    if section == "dormant":
+        return f"revive it ({verb} {v.name}) or archive it: `plnctl archive {v.slug}`"
+    if section == "ok":
+        return "nothing to do"
+    return f"{verb} {v.name}, then `plnctl checkin {v.slug}`"
+
+
+def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None, list[str]]:
+    d = v.derived
+    reasons: list[str] = []
+    section: str | None = None
+    last = f"last engaged {_days(d.days_since)}"
+    interval = f"every ~{_fmt_days(d.interval_days)} expected"
+    slipped = (
+        d.status == "weak"
+        and d.weakened_on is not None
+        and (as_of - d.weakened_on).days <= settings.slipped_days
+        and d.band != "dormant"
+    )
+    if d.band == "dormant" or d.status == "dormant":
+        section = "dormant"
+        reasons.append(f"dormant: {last}")
+    elif d.status == "strong" and (d.band in ("overdue", "lapsing") or d.trend == "fading"):
+        section = "at-risk"
+        if d.band in ("overdue", "lapsing"):
+            reasons.append(f"strong tie {d.band}: {last}, {interval}")
+        if d.trend == "fading":
+            reasons.append("fading: engaging less than in the months before")
+    elif slipped:
+        section = "at-risk"
+        reasons.append(
+            f"slipped from strong to weak on {d.weakened_on.isoformat() if d.weakened_on else '?'}"
+            f" ({last})"
+        )
+    elif d.status == "weak" and d.band in ("due", "overdue", "lapsing"):
+        section = "due"
+        reasons.append(f"{d.band}: {last}, {interval}")
+    if v.tie.kind == "person" and d.reciprocity.label == "taking":
+        reasons.append(
+            f"taking: received {d.reciprocity.received:.1f} against given {d.reciprocity.given:.1f}"
+        )
+        section = section or "taking"
+    return section, reasons
+
+
+def _fmt_days(value: float) -> str:
+    return f"{value:g} days"
+
+
+def hidden_reason(tie: Tie, as_of: dt.date) -> str | None:
+    if tie.archived:
+        return "archived"
+    if tie.snoozed_until is not None and tie.snoozed_until > as_of:
+        return "snoozed"
+    return None
+
+
+def build_review(
+    ties: Iterable[tuple[str, Tie]],
+    as_of: dt.date,
+    settings: Settings,
+    *,
+    show_all: bool = False,
+) -> Review:
+    """Sections in PRODUCT.md's order; within each, the most urgent first."""
+    items: list[Item] = []
+    hidden = {"archived": 0, "snoozed": 0}
+    moments: list[tuple[dt.date, str]] = []
+    for slug, tie in ties:
+        moments.extend((e.date, e.kind) for e in tie.events)
+        why_hidden = hidden_reason(tie, as_of)
+        if why_hidden:
+            hidden[why_hidden] += 1
+            if why_hidden == "archived" or not show_all:
+                continue
+        v = view(slug, tie, as_of, settings)
+        section, reasons = _reasons(v, as_of, settings)
+        if section is None:
+            if not show_all:
+                continue
+            section = "ok"
+            reasons = [f"{v.derived.band}, {v.derived.trend}"]
+        items.append(Item(v, section, reasons, _next_step(v, section)))
+    order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
+    items.sort(key=lambda it: (order[it.section], *_urgency(it)))
+    return Review(as_of, items, participation(moments, as_of, settings), hidden)
+
+
+def _urgency(item: Item) -> tuple[float, str]:
+    d = item.view.derived
+    if item.section == "taking":
+        key = d.reciprocity.p
+    elif item.section == "dormant":
+        key = -(d.days_since or 0)
+    else:
+        key = -(d.overdue_ratio or 0.0)
+    return key, item.view.slug
+
+
+def filter_views(
+    views: Sequence[TieView],
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    topic: str | None = None,
+    tag: str | None = None,
+) -> list[TieView]:
+    """The ties `list` shows: every filter given must match (topics and tags ignore case)."""
+
+    def has(values: list[str], wanted: str) -> bool:
+        return wanted.casefold() in (v.casefold() for v in values)
+
+    return [
+        v
+        for v in views
+        if (kind is None or v.tie.kind == kind)
+        and (status is None or v.derived.status == status)
+        and (topic is None or has(v.tie.topics, topic))
+        and (tag is None or has(v.tie.tags, tag))
+    ]

@@ -1,0 +1,103 @@
+"""A small, believable sample network for `plnctl demo`, relative to today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from plnctl.model import Event, Tie
+from plnctl.store import Store
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Events every `gap` days (with jitter) from `start` to `end` days ago."""
+
+    start: int
+    end: int
+    gap: int
+    kinds: tuple[str, ...] = ("read",)
+
+
+SAMPLE: list[tuple[str, str, dict[str, object], list[Pattern]]] = [
+    (
+        "Ada Okafor",
+        "person",
+        {"topics": ["learning design"], "url": "https://ada.example.org"},
+        [Pattern(200, 3, 6, ("read", "read", "comment", "converse", "share"))],
+    ),
+    (
+        "The Open Pedagogy Blog",
+        "source",
+        {"topics": ["open education"], "url": "https://openpedagogy.example.org/feed"},
+        [Pattern(240, 2, 5, ("read",))],
+    ),
+    (
+        "Ben Tanaka",
+        "person",
+        {"topics": ["assessment"], "tags": ["colleague"]},
+        [Pattern(220, 55, 6, ("read", "converse", "comment"))],
+    ),
+    (
+        "Chen Wei",
+        "person",
+        {"topics": ["statistics"], "via": "ada-okafor"},
+        [Pattern(300, 110, 35, ("read", "comment"))],
+    ),
+    (
+        "Deep Learning Weekly",
+        "source",
+        {"topics": ["machine learning"], "tags": ["newsletter"]},
+        [Pattern(150, 40, 14, ("read",))],
+    ),
+    (
+        "Dana Whitfield",
+        "person",
+        {"topics": ["research methods"]},
+        [Pattern(160, 10, 20, ("help-received", "ask", "help-received", "converse"))],
+    ),
+    (
+        "Teaching in Public Podcast",
+        "source",
+        {"topics": ["teaching"]},
+        [Pattern(700, 420, 30, ("listen",))],
+    ),
+    (
+        "Lena Fischer",
+        "person",
+        {"topics": ["peer learning"], "via": "ben-tanaka"},
+        [Pattern(40, 5, 9, ("read", "comment"))],
+    ),
+]
+
+
+def build(store: Store, today: dt.date, seed: int = 7) -> list[str]:
+    """Write the sample ties into `store` and return their slugs."""
+    from plnctl.model import slugify
+
+    rng = random.Random(seed)
+    slugs = []
+    for name, kind, fields, patterns in SAMPLE:
+        events = []
+        for p in patterns:
+            age = p.start
+            i = 0
+            while age >= p.end:
+                events.append(
+                    Event(
+                        date=today - dt.timedelta(days=age),
+                        kind=p.kinds[i % len(p.kinds)],
+                        id=f"{rng.getrandbits(64):016x}",
+                    )
+                )
+                age -= max(1, p.gap + rng.randint(-2, 2))
+                i += 1
+        first = min(e.date for e in events)
+        tie = Tie.model_validate(
+            {"name": name, "kind": kind, "added": first, "events": events, **fields}
+        )
+        slug = slugify(name)
+        store.save(slug, tie)
+        slugs.append(slug)
+    return slugs

@@ -1,0 +1,359 @@
+"""The data directory: paths, load, atomic save, delete, iterate and lock."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plnctl.errors import (
+    DataDirError,
+    InvalidValueError,
+    LockTimeoutError,
+    NewerSchemaError,
+    TieFileError,
+    UnknownTieError,
+)
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+    from plnctl.settings import Settings
+
+ENV_VAR = "PLNCTL_DATA_DIR"
+TIE_SUFFIX = ".toml"
+LOCK_FILE = ".lock"
+SHARES_FILE = "_shares.toml"
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def resolve_data_dir(option: str | Path | None) -> Path:
+    """--data-dir, else $PLNCTL_DATA_DIR, else the platform's user data directory."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("plnctl", appauthor=False))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`: the old content or the new, never half of each."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"no space left on the device holding {path}; nothing was changed"
+    if isinstance(exc, PermissionError):
+        return f"permission denied: {path}"
+    return f"{path}: {exc.strerror or exc}"
+
+
+def format_validation_error(exc: Any, text: str) -> str:
+    """One line naming each bad field (and its line in the file when it can be found)."""
+    from plnctl.tomlpos import line_of
+
+    parts = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"]]
+        field = "".join(
+            f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
+            for i, p in enumerate(loc)
+        )
+        line = line_of(text, loc)
+        where = f"line {line}: " if line else ""
+        parts.append(f"{where}field '{field or '(file)'}': {err['msg']}")
+    return "; ".join(parts)
+
+
+def parse_tie(path: Path, raw: bytes) -> Tie:
+    """Parse and validate one tie file, upgrading older schema versions."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from plnctl.model import SCHEMA_VERSION, Tie
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TieFileError(path, f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TieFileError(path, f"not valid TOML: {exc}") from None
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise TieFileError(path, "field 'schema_version' must be a whole number >= 1")
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            path,
+            f"written by a newer plnctl (schema_version {version}, this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade plnctl to use it. The file was not changed",
+        )
+    data["schema_version"] = SCHEMA_VERSION
+    try:
+        return Tie.model_validate(data)
+    except ValidationError as exc:
+        raise TieFileError(path, format_validation_error(exc, text)) from None
+
+
+def dump_tie(tie: Tie) -> bytes:
+    """TOML text for a tie: its fields on top, then one `[[events]]` table per event."""
+    from collections.abc import Mapping
+
+    import tomli_w
+
+    from plnctl.model import to_toml_dict
+
+    data = to_toml_dict(tie)
+    events = data.pop("events")
+
+    def nested(value: object) -> bool:
+        return isinstance(value, Mapping) or (
+            isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
+        )
+
+    if any(nested(v) for event in events for v in event.values()):
+        # A hand-added table inside an event: let tomli-w lay the file out.
+        return tomli_w.dumps({**data, "events": events}).encode("utf-8")
+    # tomli-w would write short events as inline tables; a table per event
+    # is easier to read, edit by hand and merge.
+    parts = [tomli_w.dumps(data)]
+    parts.extend("\n[[events]]\n" + tomli_w.dumps(event) for event in events)
+    return "".join(parts).encode("utf-8")
+
+
+class Store:
+    """One data directory of tie files, each named `<slug>.toml`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # -- paths -------------------------------------------------------------
+
+    def path_for(self, slug: str) -> Path:
+        """The file of a slug; a slug can never name anything outside the directory."""
+        from plnctl.model import SLUG_RE
+
+        if not SLUG_RE.match(slug):
+            raise InvalidValueError(
+                f"{slug!r} is not a valid tie slug (lowercase letters, digits and hyphens)"
+            )
+        return self.root / f"{slug}{TIE_SUFFIX}"
+
+    def check_dir(self) -> None:
+        """Fail clearly when the data directory exists but is not a directory."""
+        if self.root.exists() and not self.root.is_dir():
+            raise DataDirError(f"data directory {self.root} is not a directory")
+
+    def ensure_dir(self) -> None:
+        """Create the data directory, readable by its owner only."""
+        self.check_dir()
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataDirError(
+                f"cannot create data directory: {describe_os_error(exc, self.root)}"
+            ) from None
+
+    # -- reading -----------------------------------------------------------
+
+    def slugs(self) -> list[str]:
+        """Slugs of every tie file, sorted; other files are ignored."""
+        from plnctl.model import SLUG_RE
+
+        self.check_dir()
+        try:
+            entries = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise DataDirError(describe_os_error(exc, self.root)) from None
+        found = []
+        for entry in entries:
+            name = entry.name
+            if name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+                found.append(name[: -len(TIE_SUFFIX)])
+        return sorted(found)
+
+    def exists(self, slug: str) -> bool:
+        return self.path_for(slug).is_file()
+
+    def read_bytes(self, slug: str) -> bytes:
+        path = self.path_for(slug)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise UnknownTieError(f"no tie {slug!r} in {self.root}") from None
+        except IsADirectoryError:
+            raise TieFileError(path, "is a directory, not a tie file") from None
+        except OSError as exc:
+            raise TieFileError(path, describe_os_error(exc, path)) from None
+
+    def load(self, slug: str) -> Tie:
+        return parse_tie(self.path_for(slug), self.read_bytes(slug))
+
+    def load_all(self) -> tuple[list[tuple[str, Tie]], list[TieFileError]]:
+        """Every readable tie, and one error for each file that could not be read."""
+        ties: list[tuple[str, Tie]] = []
+        problems: list[TieFileError] = []
+        for slug in self.slugs():
+            try:
+                ties.append((slug, self.load(slug)))
+            except UnknownTieError:
+                continue  # removed while we listed
+            except TieFileError as exc:
+                problems.append(exc)
+        return ties, problems
+
+    # -- writing -----------------------------------------------------------
+
+    def save(self, slug: str, tie: Tie) -> None:
+        """Write a tie atomically; on any failure the old file is untouched."""
+        path = self.path_for(slug)
+        self.write_file(path, dump_tie(tie))
+
+    def write_file(self, path: Path, data: bytes) -> None:
+        self.ensure_dir()
+        try:
+            atomic_write(path, data)
+        except OSError as exc:
+            raise DataDirError(describe_os_error(exc, path)) from None
+
+    def create(self, slug: str, tie: Tie) -> None:
+        """Write a new tie; call under `lock()` after checking it does not exist."""
+        if self.exists(slug):
+            from plnctl.errors import DuplicateTieError
+
+            raise DuplicateTieError(f"a tie with slug {slug!r} already exists")
+        self.save(slug, tie)
+
+    def delete(self, slug: str) -> None:
+        path = self.path_for(slug)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            raise UnknownTieError(f"no tie {slug!r} in {self.root}") from None
+        _fsync_dir(self.root)
+
+    # -- settings and the share log ---------------------------------------
+
+    def settings(self) -> Settings:
+        import tomllib
+
+        from plnctl.settings import SETTINGS_FILE, Settings, settings_from_dict
+
+        path = self.root / SETTINGS_FILE
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return Settings()
+        except OSError as exc:
+            raise TieFileError(path, describe_os_error(exc, path)) from None
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+            return settings_from_dict(data)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+            raise TieFileError(path, f"invalid settings: {exc}") from None
+
+    def shares_path(self) -> Path:
+        return self.root / SHARES_FILE
+
+    def load_shares(self) -> list[dict[str, Any]]:
+        """The public share log: shares passed along with no tie named."""
+        import tomllib
+
+        path = self.shares_path()
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise TieFileError(path, describe_os_error(exc, path)) from None
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise TieFileError(path, f"not valid TOML: {exc}") from None
+        shares = data.get("shares", [])
+        if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
+            raise TieFileError(path, "field 'shares' must be an array of tables")
+        return shares
+
+    def save_shares(self, shares: list[dict[str, Any]]) -> None:
+        import tomli_w
+
+        from plnctl.model import SCHEMA_VERSION
+
+        doc = {"schema_version": SCHEMA_VERSION, "shares": shares}
+        self.write_file(self.shares_path(), tomli_w.dumps(doc).encode("utf-8"))
+
+    # -- locking -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(
+        self,
+        on_wait: Callable[[str], None] | None = None,
+        timeout: float = LOCK_TIMEOUT_SECONDS,
+    ) -> Iterator[None]:
+        """Hold the data directory's write lock.
+
+        The lock is an OS advisory lock on `.lock`: the kernel releases it
+        when its holder dies, so a killed plnctl never blocks the next one.
+        """
+        import fcntl
+
+        self.ensure_dir()
+        path = self.root / LOCK_FILE
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise DataDirError(describe_os_error(exc, path)) from None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait(f"waiting for another plnctl to finish with {self.root} ...")
+                deadline = time.monotonic() + timeout
+                while True:
+                    time.sleep(0.01)
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            raise LockTimeoutError(
+                                f"another plnctl has held the lock on {self.root} for "
+                                f"{timeout:.0f}s; try again when it has finished"
+                            ) from None
+            yield
+        finally:
+            os.close(fd)
