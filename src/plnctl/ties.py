@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ def decay(weight: float, age_days: int, half_life: float) -> float:
 def score(events: Iterable[Moment], as_of: dt.date, settings: Settings) -> float:
     """Engagement E = sum of weight * 2^(-age/half_life) over events up to as_of."""
     w = settings.weights
-    return sum(
+    # fsum is exact, so the order events come in never changes the score.
+    return math.fsum(
         decay(w.get(kind, 0), (as_of - day).days, settings.half_life_days)
         for day, kind in events
         if day <= as_of
@@ -115,8 +117,6 @@ def replay_status(events: Sequence[Moment], as_of: dt.date, settings: Settings) 
 
 def _crossing(day: dt.date, energy: float, settings: Settings) -> dt.date:
     """The first day after `day` on which `energy` has decayed below weak_below."""
-    import math
-
     if energy < settings.weak_below:
         return day
     days = settings.half_life_days * math.log2(energy / settings.weak_below)
@@ -192,15 +192,17 @@ def band(days_since: int | None, interval: float, settings: Settings) -> tuple[f
 
 def reciprocity(events: Iterable[Moment], as_of: dt.date, settings: Settings) -> Reciprocity:
     """What you gave a tie against the help you received, decayed with age."""
-    given = received = 0.0
+    gave: list[float] = []
+    got: list[float] = []
     hl = settings.reciprocity_half_life_days
     for day, kind in events:
         if day > as_of:
             continue
         if kind in GIVING_KINDS:
-            given += decay(settings.weights.get(kind, 0), (as_of - day).days, hl)
+            gave.append(decay(settings.weights.get(kind, 0), (as_of - day).days, hl))
         elif kind in RECEIVING_KINDS:
-            received += decay(settings.weights.get(kind, 0), (as_of - day).days, hl)
+            got.append(decay(settings.weights.get(kind, 0), (as_of - day).days, hl))
+    given, received = math.fsum(gave), math.fsum(got)
     p = (given + 1) / (given + received + 2)
     if given + received < settings.reciprocity_min:
         label = "insufficient"
