@@ -1,0 +1,69 @@
+"""Tie and event models, slugs, and the TOML round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plnctl.model import EVENT_KINDS, RESERVED_SLUGS, SLUG_RE, Event, Tie, slugify
+from plnctl.store import dump_tie, parse_tie
+
+printable = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40
+).filter(lambda s: s.strip() == s and s)
+free_text = st.text(max_size=80)  # notes may hold anything, newlines and control characters too
+dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
+
+events = st.builds(
+    Event,
+    date=dates,
+    kind=st.sampled_from(EVENT_KINDS),
+    note=st.none() | free_text,
+    link=st.none() | free_text,
+)
+ties = st.builds(
+    Tie,
+    name=printable,
+    kind=st.sampled_from(["person", "source"]),
+    url=st.none() | free_text,
+    topics=st.lists(free_text, max_size=3),
+    tags=st.lists(free_text, max_size=3),
+    every=st.none() | st.integers(min_value=1, max_value=3650),
+    note=st.none() | free_text,
+    pin=st.sampled_from([None, "strong", "weak"]),
+    added=st.none() | dates,
+    events=st.lists(events, max_size=6),
+)
+
+
+@given(ties)
+def test_a_tie_survives_toml_and_back_unchanged(tie: Tie) -> None:
+    assert parse_tie(Path("x.toml"), dump_tie(tie)) == tie
+
+
+@given(st.text(max_size=400))
+def test_every_slug_is_a_portable_file_name(name: str) -> None:
+    slug = slugify(name)
+    assert SLUG_RE.match(slug)
+    assert len(slug) <= 48
+    assert slug not in RESERVED_SLUGS
+
+
+def test_unknown_fields_are_kept_on_rewrite() -> None:
+    text = (
+        b'schema_version = 1\nname = "Ann"\nmood = "curious"\n\n'
+        b'[extra]\nx = 1\n\n[[events]]\nid = "a1"\ndate = 2025-01-01\nkind = "read"\nrating = 5\n'
+    )
+    tie = parse_tie(Path("ann.toml"), text)
+    again = parse_tie(Path("ann.toml"), dump_tie(tie))
+    assert again == tie
+    assert again.model_extra == {"mood": "curious", "extra": {"x": 1}}
+    assert again.events[0].model_extra == {"rating": 5}
+
+
+def test_long_names_cut_at_a_word() -> None:
+    slug = slugify("The Extraordinarily Long Name Of A Very Verbose Podcast About Everything")
+    assert slug == "the-extraordinarily-long-name-of-a-very-verbose"
