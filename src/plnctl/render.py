@@ -225,6 +225,9 @@ def review_table(result: Review, *, total: int, show_all: bool) -> None:
     hidden = ", ".join(f"{n} {k}" for k, n in result.hidden.items() if n)
     if hidden:
         out.print(f"(not shown: {hidden})")
+    if not total:
+        out.print("Your network is empty: `plnctl add NAME` adds a person or source.")
+        return
     if not result.items:
         out.print("Nothing needs attention. Keep reading, and pass along what you learn.")
         return
@@ -318,9 +321,11 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
     else:
         lines.append("ok: no events yet")
     r = d.reciprocity
+    gave = sum(1 for e in t.events if e.date <= as_of and e.kind in ("share", "help-given"))
+    got = sum(1 for e in t.events if e.date <= as_of and e.kind == "help-received")
     lines.append(
-        f"reciprocity {r.label}: given {r.given:.2f}, received {r.received:.2f}, "
-        f"give share {r.p:.2f}"
+        f"reciprocity {r.label}: {gave} given (decayed {r.given:.2f}), {got} help received "
+        f"(decayed {r.received:.2f}), give share {r.p:.2f}"
     )
     return lines
 
