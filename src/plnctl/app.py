@@ -144,6 +144,7 @@ def root(
         Path | None,
         typer.Option(
             "--data-dir",
+            metavar="DIR",
             help="Directory of tie files [env PLNCTL_DATA_DIR; default: your user data dir].",
             show_default=False,
         ),

@@ -15,20 +15,34 @@ ON_HELP = f"When it happened: {DATE_HELP}."
 @app.command()
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The person's or source's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The person's or source's name.")],
     kind: Annotated[
-        KindChoice, typer.Option("--kind", "-k", help="person, or source (site, blog, feed, ...).")
+        KindChoice,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="person, or source (site, blog, feed, podcast, newsletter, forum).",
+        ),
     ] = KindChoice.person,
-    url: Annotated[str | None, typer.Option(help="Where to find them.")] = None,
+    url: Annotated[str | None, typer.Option(metavar="URL", help="Where to find them.")] = None,
     topic: Annotated[
-        list[str] | None, typer.Option("--topic", "-t", help="What you learn there (repeat).")
+        list[str] | None,
+        typer.Option("--topic", "-t", metavar="TOPIC", help="What you learn there (repeat)."),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Your own label (repeat).")] = None,
-    via: Annotated[str | None, typer.Option(help="The tie that led you here.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="Your own label (repeat).")
+    ] = None,
+    via: Annotated[
+        str | None, typer.Option(metavar="TIE", help="The tie that led you here.")
+    ] = None,
     every: Annotated[
-        int | None, typer.Option(min=1, max=3650, help="Your cadence: engage every N days.")
+        int | None,
+        typer.Option(min=1, max=3650, metavar="DAYS", help="Your cadence: engage every N days."),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="Anything worth remembering.")] = None,
+    note: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Anything worth remembering.")
+    ] = None,
 ) -> None:
     """Add a person or source to your network and print its slug.
 
@@ -50,13 +64,15 @@ def add(
 @app.command()
 def checkin(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help="Slug, name, or unique prefix.")],
     kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = (
         CheckinKind.read
     ),
-    on: Annotated[str | None, typer.Option(help=ON_HELP)] = None,
-    note: Annotated[str | None, typer.Option(help="What you took from it.")] = None,
-    link: Annotated[str | None, typer.Option(help="The post, episode or thread.")] = None,
+    on: Annotated[str | None, typer.Option(metavar="DATE", help=ON_HELP)] = None,
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="What you took from it.")] = None,
+    link: Annotated[
+        str | None, typer.Option(metavar="URL", help="The post, episode or thread.")
+    ] = None,
 ) -> None:
     """Log that you read, listened to, talked with or helped a tie.
 
@@ -74,15 +90,19 @@ def checkin(
 @app.command()
 def share(
     ctx: typer.Context,
-    what: Annotated[str, typer.Argument(help="A link or a title.")],
+    what: Annotated[str, typer.Argument(metavar="WHAT", help="A link or a title.")],
     with_: Annotated[
-        list[str] | None, typer.Option("--with", "-w", help="A tie you shared it with (repeat).")
+        list[str] | None,
+        typer.Option("--with", "-w", metavar="TIE", help="A tie you shared it with (repeat)."),
     ] = None,
     from_: Annotated[
-        str | None, typer.Option("--from", help="Whose work it is (credit gives back).")
+        str | None,
+        typer.Option("--from", metavar="TIE", help="Whose work it is (credit gives back)."),
     ] = None,
-    on: Annotated[str | None, typer.Option(help=ON_HELP)] = None,
-    note: Annotated[str | None, typer.Option(help="Why you passed it along.")] = None,
+    on: Annotated[str | None, typer.Option(metavar="DATE", help=ON_HELP)] = None,
+    note: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Why you passed it along.")
+    ] = None,
 ) -> None:
     """Log something you passed along: to ties with --with, or posted publicly.
 
@@ -100,22 +120,34 @@ def share(
 @app.command(name="set")
 def set_(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
-    url: Annotated[str | None, typer.Option(help="New URL ('' clears it).")] = None,
-    kind: Annotated[KindChoice | None, typer.Option("--kind", "-k", help="person or source.")] = (
-        None
-    ),
+    tie: Annotated[str, typer.Argument(metavar="TIE", help="Slug, name, or unique prefix.")],
+    url: Annotated[str | None, typer.Option(metavar="URL", help="New URL ('' clears it).")] = None,
+    kind: Annotated[
+        KindChoice | None, typer.Option("--kind", "-k", metavar="KIND", help="person or source.")
+    ] = (None),
     every: Annotated[
-        int | None, typer.Option(min=0, max=3650, help="Cadence in days (0 clears it).")
+        int | None,
+        typer.Option(min=0, max=3650, metavar="DAYS", help="Cadence in days (0 clears it)."),
     ] = None,
     pin: Annotated[
-        PinChoice | None, typer.Option(help="Pin the status, or 'none' to derive it.")
+        PinChoice | None,
+        typer.Option(metavar="strong|weak|none", help="Pin the status, or 'none' to derive it."),
     ] = None,
-    add_topic: Annotated[list[str] | None, typer.Option(help="Add a topic (repeat).")] = None,
-    remove_topic: Annotated[list[str] | None, typer.Option(help="Remove a topic (repeat).")] = None,
-    add_tag: Annotated[list[str] | None, typer.Option(help="Add a tag (repeat).")] = None,
-    remove_tag: Annotated[list[str] | None, typer.Option(help="Remove a tag (repeat).")] = None,
-    note: Annotated[str | None, typer.Option(help="New note ('' clears it).")] = None,
+    add_topic: Annotated[
+        list[str] | None, typer.Option(metavar="TOPIC", help="Add a topic (repeat).")
+    ] = None,
+    remove_topic: Annotated[
+        list[str] | None, typer.Option(metavar="TOPIC", help="Remove a topic (repeat).")
+    ] = None,
+    add_tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="Add a tag (repeat).")
+    ] = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="Remove a tag (repeat).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="New note ('' clears it).")
+    ] = None,
 ) -> None:
     """Change a tie's fields without opening an editor.
 

@@ -25,7 +25,7 @@ JSON_HELP = "Print one JSON document (see docs/json.md)."
 @app.command()
 def review(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
     show_all: Annotated[bool, typer.Option("--all", "-a", help="Show every tie.")] = False,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -51,8 +51,8 @@ def review(
 @app.command()
 def show(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    tie: Annotated[str, typer.Argument(metavar="TIE", help="Slug, name, or unique prefix.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Show one tie: its fields, its status and why, and its history.
@@ -76,12 +76,16 @@ def show(
 @app.command(name="list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[KindChoice | None, typer.Option("--kind", "-k", help="person or source.")] = (
-        None
-    ),
-    status: Annotated[StatusChoice | None, typer.Option(help="strong, weak or dormant.")] = None,
-    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only this tag.")] = None,
+    kind: Annotated[
+        KindChoice | None, typer.Option("--kind", "-k", metavar="KIND", help="person or source.")
+    ] = (None),
+    status: Annotated[
+        StatusChoice | None, typer.Option(metavar="STATUS", help="strong, weak or dormant.")
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(metavar="TAG", help="Only this tag.")] = None,
     archived: Annotated[bool, typer.Option(help="Include archived ties.")] = False,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -115,9 +119,9 @@ def list_(
 @app.command()
 def shares(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option(help=f"Only from this date on ({DATE_HELP}).")] = (
-        None
-    ),
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help=f"Only from this date on ({DATE_HELP}).")
+    ] = (None),
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """List what you passed along, newest first.
