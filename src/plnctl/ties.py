@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import math
@@ -90,7 +91,8 @@ def replay_status(events: Sequence[Moment], as_of: dt.date, settings: Settings) 
     strong_since: dt.date | None = None
     energy = energy_at_prev = 0.0
     prev: dt.date | None = None
-    seen: list[dt.date] = []
+    # Event days inside the strong window, oldest first (a sliding window).
+    window: collections.deque[dt.date] = collections.deque()
     for day in sorted(days):
         if prev is not None:
             energy = decay(energy, (day - prev).days, settings.half_life_days)
@@ -99,8 +101,10 @@ def replay_status(events: Sequence[Moment], as_of: dt.date, settings: Settings) 
                 weakened_on = _crossing(prev, energy_at_prev, settings)
         energy += days[day]
         energy_at_prev = energy
-        seen.append(day)
-        recent = sum(1 for d in seen if (day - d).days < settings.strong_window_days)
+        window.append(day)
+        while (day - window[0]).days >= settings.strong_window_days:
+            window.popleft()
+        recent = len(window)
         if not strong and energy >= settings.strong_at and recent >= settings.strong_min_days:
             strong = True
             strong_since = day
