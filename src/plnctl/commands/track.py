@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from plnctl.app import CheckinKind, KindChoice, PinChoice, app, network_of
+from plnctl.complete import complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
 
 ON_HELP = f"When it happened: {DATE_HELP}."
@@ -21,10 +22,18 @@ def add(
     ] = KindChoice.person,
     url: Annotated[str | None, typer.Option(help="Where to find them.")] = None,
     topic: Annotated[
-        list[str] | None, typer.Option("--topic", "-t", help="What you learn there (repeat).")
+        list[str] | None,
+        typer.Option(
+            "--topic", "-t", help="What you learn there (repeat).", autocompletion=complete_topic
+        ),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Your own label (repeat).")] = None,
-    via: Annotated[str | None, typer.Option(help="The tie that led you here.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(help="Your own label (repeat).", autocompletion=complete_tag),
+    ] = None,
+    via: Annotated[
+        str | None, typer.Option(help="The tie that led you here.", autocompletion=complete_tie)
+    ] = None,
     every: Annotated[
         int | None, typer.Option(min=1, max=3650, help="Your cadence: engage every N days.")
     ] = None,
@@ -50,7 +59,9 @@ def add(
 @app.command()
 def checkin(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
+    tie: Annotated[
+        str, typer.Argument(help="Slug, name, or unique prefix.", autocompletion=complete_tie)
+    ],
     kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = (
         CheckinKind.read
     ),
@@ -76,10 +87,16 @@ def share(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="A link or a title.")],
     with_: Annotated[
-        list[str] | None, typer.Option("--with", "-w", help="A tie you shared it with (repeat).")
+        list[str] | None,
+        typer.Option(
+            "--with", "-w", help="A tie you shared it with (repeat).", autocompletion=complete_tie
+        ),
     ] = None,
     from_: Annotated[
-        str | None, typer.Option("--from", help="Whose work it is (credit gives back).")
+        str | None,
+        typer.Option(
+            "--from", help="Whose work it is (credit gives back).", autocompletion=complete_tie
+        ),
     ] = None,
     on: Annotated[str | None, typer.Option(help=ON_HELP)] = None,
     note: Annotated[str | None, typer.Option(help="Why you passed it along.")] = None,
@@ -100,7 +117,9 @@ def share(
 @app.command(name="set")
 def set_(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
+    tie: Annotated[
+        str, typer.Argument(help="Slug, name, or unique prefix.", autocompletion=complete_tie)
+    ],
     url: Annotated[str | None, typer.Option(help="New URL ('' clears it).")] = None,
     kind: Annotated[KindChoice | None, typer.Option("--kind", "-k", help="person or source.")] = (
         None
@@ -111,10 +130,19 @@ def set_(
     pin: Annotated[
         PinChoice | None, typer.Option(help="Pin the status, or 'none' to derive it.")
     ] = None,
-    add_topic: Annotated[list[str] | None, typer.Option(help="Add a topic (repeat).")] = None,
-    remove_topic: Annotated[list[str] | None, typer.Option(help="Remove a topic (repeat).")] = None,
-    add_tag: Annotated[list[str] | None, typer.Option(help="Add a tag (repeat).")] = None,
-    remove_tag: Annotated[list[str] | None, typer.Option(help="Remove a tag (repeat).")] = None,
+    add_topic: Annotated[
+        list[str] | None, typer.Option(help="Add a topic (repeat).", autocompletion=complete_topic)
+    ] = None,
+    remove_topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Remove a topic (repeat).", autocompletion=complete_topic),
+    ] = None,
+    add_tag: Annotated[
+        list[str] | None, typer.Option(help="Add a tag (repeat).", autocompletion=complete_tag)
+    ] = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option(help="Remove a tag (repeat).", autocompletion=complete_tag)
+    ] = None,
     note: Annotated[str | None, typer.Option(help="New note ('' clears it).")] = None,
 ) -> None:
     """Change a tie's fields without opening an editor.

@@ -16,6 +16,7 @@ from plnctl.app import (
     today,
     warn_skipped,
 )
+from plnctl.complete import complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
 
 AS_OF_HELP = f"Derive everything as of this date ({DATE_HELP}); later events are ignored."
@@ -51,7 +52,9 @@ def review(
 @app.command()
 def show(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="Slug, name, or unique prefix.")],
+    tie: Annotated[
+        str, typer.Argument(help="Slug, name, or unique prefix.", autocompletion=complete_tie)
+    ],
     as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -80,8 +83,13 @@ def list_(
         None
     ),
     status: Annotated[StatusChoice | None, typer.Option(help="strong, weak or dormant.")] = None,
-    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only this tag.")] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic),
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option(help="Only this tag.", autocompletion=complete_tag)
+    ] = None,
     archived: Annotated[bool, typer.Option(help="Include archived ties.")] = False,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
