@@ -23,7 +23,21 @@ def _interactive() -> bool:
 
 
 def _ask(question: str, *, default: bool) -> bool:
-    return typer.confirm(question, default=default, err=True)
+    """A yes/no question on stderr, so stdout keeps only results; end of input is no."""
+    hint = "[Y/n]" if default else "[y/N]"
+    while True:
+        print(f"{question} {hint} ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            print(file=sys.stderr)
+            return False
+        answer = line.strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
 
 
 def run_editor(path: Path) -> None:
