@@ -121,6 +121,9 @@ def test_bash_completion_in_a_real_process(network: Cli) -> None:
 
 
 def test_show_completion_prints_a_script(cli: Cli) -> None:
-    proc = cli.process("--show-completion", "bash")
+    # Typer's switch to name the shell instead of detecting it.
+    env = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    proc = cli.process("--show-completion", "zsh", env=env)
     assert proc.returncode == 0, proc.stderr
-    assert "_PLNCTL_COMPLETE=complete_bash" in proc.stdout
+    assert "#compdef plnctl" in proc.stdout
+    assert "_PLNCTL_COMPLETE=complete_zsh" in proc.stdout

@@ -228,7 +228,8 @@ def snooze(
     ctx: typer.Context,
     tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
     until: Annotated[
-        str | None, typer.Option(help="Back in review on this day: YYYY-MM-DD or tomorrow.")
+        str | None,
+        typer.Option(metavar="DATE", help="Back in review on this day: YYYY-MM-DD or tomorrow."),
     ] = None,
     for_days: Annotated[
         int | None, typer.Option("--for", metavar="DAYS", help="Back in review in DAYS days.")
@@ -262,7 +263,7 @@ def snooze(
 def spread(
     ctx: typer.Context,
     over: Annotated[
-        int, typer.Option(min=1, max=365, help="Spread them over this many days.")
+        int, typer.Option(min=1, max=365, metavar="DAYS", help="Spread them over this many days.")
     ] = 28,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show the plan; change nothing.")
