@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Cli
 from plnctl.curate import merge_ties, plan_spread, snooze_date, unique_slug
@@ -541,3 +543,46 @@ def test_plan_spread_puts_many_ties_on_shared_days() -> None:
 def test_unique_slug() -> None:
     assert unique_slug("ann", []) == "ann"
     assert unique_slug("ann", ["ann", "ann-2"]) == "ann-3"
+
+
+def test_spread_follows_the_review(cli: Cli) -> None:
+    # Two strong ties: one lapsing (at risk in the review), one only just due
+    # (not in the review, so left alone).
+    for name, days in [
+        ("Lapsing Strong", ("05-01", "05-02", "05-03")),
+        ("Due Strong", ("06-10", "06-11", "06-12")),
+    ]:
+        cli.ok("add", name)
+        for day in days:
+            cli.ok("checkin", name, "--kind", "converse", "--on", f"2025-{day}")
+    cli.ok("add", "Overdue")
+    cli.ok("checkin", "overdue", "--on", "2025-01-01")
+    assert _review_slugs(cli) == ["lapsing-strong", "overdue"]
+    result = cli.ok("spread", "--over", "10")
+    assert result.out.splitlines() == [
+        "lapsing-strong  lapsing   4.1x  stays due today",
+        "overdue         overdue   2.0x  snoozed until 2025-07-05",
+    ]
+    assert "snoozed_until" not in cli.read_tie("due-strong")
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdefgh"), max_size=6, unique=True),
+    st.lists(st.sampled_from("abcdefgh"), max_size=6, unique=True),
+)
+def test_merge_never_loses_an_event(into_ids: list[str], dup_ids: list[str]) -> None:
+    def tie(name: str, ids: list[str]) -> Tie:
+        return Tie(
+            name=name,
+            events=[
+                Event(id=i, date=dt.date(2025, 1, 1) + dt.timedelta(days=ord(i)), kind="read")
+                for i in ids
+            ],
+        )
+
+    result = merge_ties(tie("Dup", dup_ids), tie("Into", into_ids), "dup", "into")
+    ids = [e.id for e in result.tie.events]
+    assert sorted(ids) == sorted(set(into_ids) | set(dup_ids))
+    assert result.events_added == len(set(dup_ids) - set(into_ids))
+    assert [e.date for e in result.tie.events] == sorted(e.date for e in result.tie.events)

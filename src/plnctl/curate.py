@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 OnWait = Callable[[str], None] | None
 
-# Neglect bands `spread` staggers: the ones that put a tie in the review as due.
+# What `spread` staggers: ties in these review sections, in these neglect bands.
+SPREAD_SECTIONS = ("at-risk", "due")
 SPREAD_BANDS = ("due", "overdue", "lapsing")
 MAX_SNOOZE_DAYS = 3650
 
@@ -398,21 +399,20 @@ def plan_spread(
 ) -> list[Placement]:
     """Stagger the due ties over `over_days`: the most overdue stays due today.
 
-    Every tie that is due, overdue or lapsing (not archived, not snoozed)
-    gets a day spread evenly across the window, most overdue first; each is
-    snoozed until its day, so the review brings back a few at a time.
+    Every tie the review shows as due, overdue or lapsing (so not archived,
+    snoozed or dormant) gets a day spread evenly across the window, most
+    overdue first; each is snoozed until its day, so the review brings back a
+    few at a time.
     """
-    from plnctl.review import hidden_reason, view
+    from plnctl.review import build_review
 
     if over_days < 1:
         raise InvalidValueError("--over must be at least 1 day")
     due = []
-    for slug, tie in ties:
-        if hidden_reason(tie, today):
-            continue
-        d = view(slug, tie, today, settings).derived
-        if d.band in SPREAD_BANDS and d.overdue_ratio is not None:
-            due.append((slug, tie.name, d.band, d.overdue_ratio))
+    for item in build_review(ties, today, settings).items:
+        d = item.view.derived
+        if item.section in SPREAD_SECTIONS and d.band in SPREAD_BANDS and d.overdue_ratio:
+            due.append((item.view.slug, item.view.name, d.band, d.overdue_ratio))
     due.sort(key=lambda item: (-item[3], item[0]))
     count = len(due)
     plan = []
