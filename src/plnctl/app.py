@@ -28,7 +28,7 @@ app = typer.Typer(
         "Log what you read and passed along, and review which ties you are losing."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,

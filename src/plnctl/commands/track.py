@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from plnctl.app import CheckinKind, KindChoice, PinChoice, app, network_of
+from plnctl.complete import complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
 
 ON_HELP = f"When it happened: {DATE_HELP}."
@@ -28,13 +29,21 @@ def add(
     url: Annotated[str | None, typer.Option(metavar="URL", help="Where to find them.")] = None,
     topic: Annotated[
         list[str] | None,
-        typer.Option("--topic", "-t", metavar="TOPIC", help="What you learn there (repeat)."),
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="TOPIC",
+            autocompletion=complete_topic,
+            help="What you learn there (repeat).",
+        ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="Your own label (repeat).")
+        list[str] | None,
+        typer.Option(metavar="TAG", autocompletion=complete_tag, help="Your own label (repeat)."),
     ] = None,
     via: Annotated[
-        str | None, typer.Option(metavar="TIE", help="The tie that led you here.")
+        str | None,
+        typer.Option(metavar="TIE", autocompletion=complete_tie, help="The tie that led you here."),
     ] = None,
     every: Annotated[
         int | None,
@@ -64,7 +73,12 @@ def add(
 @app.command()
 def checkin(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help="Slug, name, or unique prefix.")],
+    tie: Annotated[
+        str,
+        typer.Argument(
+            metavar="TIE", autocompletion=complete_tie, help="Slug, name, or unique prefix."
+        ),
+    ],
     kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = (
         CheckinKind.read
     ),
@@ -93,11 +107,22 @@ def share(
     what: Annotated[str, typer.Argument(metavar="WHAT", help="A link or a title.")],
     with_: Annotated[
         list[str] | None,
-        typer.Option("--with", "-w", metavar="TIE", help="A tie you shared it with (repeat)."),
+        typer.Option(
+            "--with",
+            "-w",
+            metavar="TIE",
+            autocompletion=complete_tie,
+            help="A tie you shared it with (repeat).",
+        ),
     ] = None,
     from_: Annotated[
         str | None,
-        typer.Option("--from", metavar="TIE", help="Whose work it is (credit gives back)."),
+        typer.Option(
+            "--from",
+            metavar="TIE",
+            autocompletion=complete_tie,
+            help="Whose work it is (credit gives back).",
+        ),
     ] = None,
     on: Annotated[str | None, typer.Option(metavar="DATE", help=ON_HELP)] = None,
     note: Annotated[
@@ -120,7 +145,12 @@ def share(
 @app.command(name="set")
 def set_(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help="Slug, name, or unique prefix.")],
+    tie: Annotated[
+        str,
+        typer.Argument(
+            metavar="TIE", autocompletion=complete_tie, help="Slug, name, or unique prefix."
+        ),
+    ],
     url: Annotated[str | None, typer.Option(metavar="URL", help="New URL ('' clears it).")] = None,
     kind: Annotated[
         KindChoice | None, typer.Option("--kind", "-k", metavar="KIND", help="person or source.")
@@ -134,16 +164,22 @@ def set_(
         typer.Option(metavar="strong|weak|none", help="Pin the status, or 'none' to derive it."),
     ] = None,
     add_topic: Annotated[
-        list[str] | None, typer.Option(metavar="TOPIC", help="Add a topic (repeat).")
+        list[str] | None,
+        typer.Option(metavar="TOPIC", autocompletion=complete_topic, help="Add a topic (repeat)."),
     ] = None,
     remove_topic: Annotated[
-        list[str] | None, typer.Option(metavar="TOPIC", help="Remove a topic (repeat).")
+        list[str] | None,
+        typer.Option(
+            metavar="TOPIC", autocompletion=complete_topic, help="Remove a topic (repeat)."
+        ),
     ] = None,
     add_tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="Add a tag (repeat).")
+        list[str] | None,
+        typer.Option(metavar="TAG", autocompletion=complete_tag, help="Add a tag (repeat)."),
     ] = None,
     remove_tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="Remove a tag (repeat).")
+        list[str] | None,
+        typer.Option(metavar="TAG", autocompletion=complete_tag, help="Remove a tag (repeat)."),
     ] = None,
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="New note ('' clears it).")

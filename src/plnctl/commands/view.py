@@ -16,6 +16,7 @@ from plnctl.app import (
     today,
     warn_skipped,
 )
+from plnctl.complete import complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
 
 AS_OF_HELP = f"Derive everything as of this date ({DATE_HELP}); later events are ignored."
@@ -51,7 +52,12 @@ def review(
 @app.command()
 def show(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help="Slug, name, or unique prefix.")],
+    tie: Annotated[
+        str,
+        typer.Argument(
+            metavar="TIE", autocompletion=complete_tie, help="Slug, name, or unique prefix."
+        ),
+    ],
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -83,9 +89,14 @@ def list_(
         StatusChoice | None, typer.Option(metavar="STATUS", help="strong, weak or dormant.")
     ] = None,
     topic: Annotated[
-        str | None, typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic.")
+        str | None,
+        typer.Option(
+            "--topic", "-t", metavar="TOPIC", autocompletion=complete_topic, help="Only this topic."
+        ),
     ] = None,
-    tag: Annotated[str | None, typer.Option(metavar="TAG", help="Only this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option(metavar="TAG", autocompletion=complete_tag, help="Only this tag.")
+    ] = None,
     archived: Annotated[bool, typer.Option(help="Include archived ties.")] = False,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:

@@ -1,0 +1,37 @@
+"""`plnctl path`: where the data, the settings and the cache live."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from plnctl.app import app, globals_of
+
+
+@app.command()
+def path(
+    ctx: typer.Context,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Print where plnctl keeps your ties, its settings and its cache.
+
+    Example: plnctl path --json
+    """
+    import platformdirs
+
+    from plnctl import render
+    from plnctl.settings import SETTINGS_FILE
+
+    data = globals_of(ctx).data_dir.absolute()
+    places = {
+        "data_dir": str(data),
+        "settings_file": str(data / SETTINGS_FILE),
+        "cache_dir": platformdirs.user_cache_dir("plnctl"),
+    }
+    if json:
+        render.print_json(places)
+        return
+    print(f"data      {places['data_dir']}")
+    print(f"settings  {places['settings_file']}")
+    print(f"cache     {places['cache_dir']}")
