@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
-from plnctl.curate import merge_ties, plan_spread, snooze_date, unique_slug
+from plnctl.curate import merge_ties, plan_spread, snooze_date
 from plnctl.errors import InvalidValueError
-from plnctl.model import Event, Tie
+from plnctl.model import Event, Tie, unique_slug
 from plnctl.settings import Settings
 
 TODAY = dt.date(2025, 6, 30)

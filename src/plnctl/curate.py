@@ -17,6 +17,7 @@ from plnctl.errors import (
     TieFileError,
     UnknownTieError,
 )
+from plnctl.model import same_name, unique_slug
 from plnctl.store import Store
 
 if TYPE_CHECKING:
@@ -39,29 +40,10 @@ class ConfirmationError(PlnctlError):
     """A destructive command was not confirmed."""
 
 
-def unique_slug(base: str, taken: Iterable[str]) -> str:
-    """`base`, or `base-2`, `base-3`, ... when another file already has it."""
-    from plnctl.model import MAX_SLUG
-
-    used = set(taken)
-    slug, number = base, 2
-    while slug in used:
-        suffix = f"-{number}"
-        slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
-        number += 1
-    return slug
-
-
-def _same_name(a: str, b: str) -> bool:
-    from plnctl.model import name_key
-
-    return (name_key(a) or a.casefold()) == (name_key(b) or b.casefold())
-
-
 def _name_taken(ties: Sequence[tuple[str, Tie]], name: str, but: str) -> tuple[str, Tie] | None:
     """The other tie (not slug `but`) that already has `name`, if any."""
     for slug, other in ties:
-        if slug != but and _same_name(other.name, name):
+        if slug != but and same_name(other.name, name):
             return slug, other
     return None
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -131,6 +132,22 @@ def name_key(name: str) -> str:
     """What two names must share to be the same tie: letters and digits, no case or accents."""
     decomposed = unicodedata.normalize("NFKD", name).casefold()
     return "".join(c for c in decomposed if c.isalnum())
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names are one tie when their letters and digits match (or, with none, the text)."""
+    return (name_key(a) or a.casefold()) == (name_key(b) or b.casefold())
+
+
+def unique_slug(base: str, taken: Iterable[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... when another file already has it."""
+    used = set(taken)
+    slug, number = base, 2
+    while slug in used:
+        suffix = f"-{number}"
+        slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        number += 1
+    return slug
 
 
 def to_toml_dict(tie: Tie) -> dict[str, Any]:

@@ -111,7 +111,7 @@ class Network:
         note: str | None = None,
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
-        from plnctl.model import Tie, check_name, name_key, slugify
+        from plnctl.model import Tie, check_name, same_name, slugify, unique_slug
 
         try:
             name = check_name(name)
@@ -129,23 +129,15 @@ class Network:
             note=clean_text(note, "note", multiline=True) if note else None,
             added=self.today,
         )
-        base = slugify(name)
-        key = name_key(name) or name.casefold()
         with self.store.lock(self.on_wait):
             existing, _ = self.store.load_all()
             for slug, other in existing:
-                if (name_key(other.name) or other.name.casefold()) == key:
+                if same_name(other.name, name):
                     raise DuplicateTieError(
                         f"{other.name!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
                     )
-            slug = base
-            taken = set(self.store.slugs())
-            number = 2
-            while slug in taken:
-                suffix = f"-{number}"
-                slug = base[: 48 - len(suffix)].rstrip("-") + suffix
-                number += 1
+            slug = unique_slug(slugify(name), self.store.slugs())
             self.store.create(slug, tie)
         return slug
 

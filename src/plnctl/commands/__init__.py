@@ -6,11 +6,29 @@ from plnctl.commands import curate, demo, paths, track, view
 __all__ = ["curate", "demo", "paths", "track", "view"]
 
 # The order `plnctl --help` lists them in: the daily habit first.
-HELP_ORDER = (
-    "add checkin share review show list shares set "
-    "edit rename merge archive unarchive snooze spread rm "
-    "import export doctor path demo"
-).split()
+HELP_ORDER = [
+    "add",
+    "checkin",
+    "share",
+    "review",
+    "show",
+    "list",
+    "shares",
+    "set",
+    "edit",
+    "rename",
+    "merge",
+    "archive",
+    "unarchive",
+    "snooze",
+    "spread",
+    "rm",
+    "import",
+    "export",
+    "doctor",
+    "path",
+    "demo",
+]
 
 
 def _rank(name: str | None) -> int:
