@@ -165,6 +165,12 @@ def emit(out: Console, renderable: object) -> None:
     if not plain():
         out.print(renderable)
         return
+    from rich.table import Table
+
+    if isinstance(renderable, Table) and renderable.title:
+        # A title wider than its table would wrap; give it a line of its own.
+        sys.stdout.write(f"{renderable.title}\n")
+        renderable.title = None
     with out.capture() as captured:
         out.print(renderable)
     text = "\n".join(line.rstrip() for line in captured.get().splitlines())
