@@ -110,6 +110,7 @@ def test_import_json_report(cli: Cli) -> None:
                 "slug": "ben-okafor",
                 "name": "Ben Okafor",
                 "fields": [],
+                "kept": [],
                 "where": "card 1 (Ben Okafor)",
             }
         ],
@@ -118,6 +119,7 @@ def test_import_json_report(cli: Cli) -> None:
                 "slug": "zoe-angstrom",
                 "name": "Zoë Ångström",
                 "fields": ["tags"],
+                "kept": [],
                 "where": "card 3 (Zoë Ångström)",
             }
         ],
@@ -140,7 +142,7 @@ def test_import_matches_by_url_before_name(cli: Cli) -> None:
         "http://www.learningscientists.example.org/blog?format=rss",
     )
     result = cli.ok("import", fixture("thunderbird.opml"))
-    assert "updated  ls-blog: LS blog  (site_url, tags)" in result.out
+    assert "updated  ls-blog: LS blog  (site_url, tags; kept yours: name)" in result.out
     assert "the-learning-scientists" not in result.out
     assert cli.read_tie("ls-blog")["name"] == "LS blog"
 
@@ -149,8 +151,10 @@ def test_import_never_replaces_values_or_history(cli: Cli) -> None:
     cli.ok("add", "Ann Lee", "--url", "https://mine.example", "--note", "my note")
     cli.ok("checkin", "ann", "--kind", "converse", "--note", "coffee")
     before = cli.read_tie("ann-lee")
-    cli.ok("import", fixture("apple-contacts.vcf"))
-    cli.ok("import", fixture("spreadsheet.csv"))
+    first = cli.ok("import", fixture("apple-contacts.vcf"))
+    assert "ann-lee: Ann Lee  (kept yours: url, note)\n" in first.out
+    second = cli.ok("import", fixture("spreadsheet.csv"))
+    assert "ann-lee: Ann Lee  (every, topics, tags; kept yours: url, note)\n" in second.out
     after = cli.read_tie("ann-lee")
     assert after["url"] == "https://mine.example"
     assert after["note"] == "my note"
@@ -392,3 +396,12 @@ def test_export_leaves_out_archived_unless_asked(cli: Cli) -> None:
 
 def test_export_to_a_directory_is_an_error(cli: Cli, tmp_path: Path) -> None:
     assert "is a directory" in cli.fails("export", "-o", str(tmp_path)).err
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_command_is_documented(cli: Cli, command: str) -> None:
+    result = cli.ok(command, "--help")
+    assert "Example: plnctl " + command in result.out
+    docs = Path(__file__).parent.parent / "docs"
+    assert f"\n## {command}\n" in (docs / "cli.md").read_text("utf-8")
+    assert f"plnctl {command}" in (docs / "formats.md").read_text("utf-8")

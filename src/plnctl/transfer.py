@@ -36,6 +36,8 @@ class Outcome:
     name: str
     fields: list[str] = field(default_factory=list)
     where: str = ""
+    # Fields where the file says something else and your value was kept.
+    kept: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +104,22 @@ def merge_into(target: Tie, incoming: Tie) -> list[str]:
     return changed
 
 
+def kept_fields(target: Tie, incoming: Tie) -> list[str]:
+    """The fields where `incoming` differs from a value `target` keeps."""
+    kept = []
+    if _name_key(target.name) != _name_key(incoming.name):
+        kept.append("name")
+    if target.kind != incoming.kind:
+        kept.append("kind")
+    for name in FILLABLE:
+        mine, theirs = getattr(target, name), getattr(incoming, name)
+        if mine is not None and theirs is not None and mine != theirs:
+            if name in ("url", "site_url") and normalize_url(mine) == normalize_url(theirs):
+                continue
+            kept.append(name)
+    return kept
+
+
 class Planner:
     """Works out an import against the ties you have, in memory."""
 
@@ -165,11 +183,13 @@ class Planner:
             self._index(slug, tie)
             self.outcomes[slug] = Outcome("added", slug, tie.name, where=record.where)
         else:
+            kept = kept_fields(self.ties[slug], record.tie)
             changed = merge_into(self.writable(slug), record.tie)
             outcome = self.outcomes.setdefault(
                 slug, Outcome("skipped", slug, self.ties[slug].name, where=record.where)
             )
             self._note(outcome, changed)
+            outcome.kept.extend(f for f in kept if f not in outcome.kept)
         if record.slug:
             self.slug_map.setdefault(record.slug, slug)
         return slug

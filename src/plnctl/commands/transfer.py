@@ -110,11 +110,14 @@ def print_report(report: Report) -> None:
     width = max((len(verbs[a]) for a in used), default=0)
     lines = []
     for outcome in report.outcomes:
-        detail = ""
+        notes = []
         if outcome.action == "updated":
-            detail = f"  ({', '.join(outcome.fields)})"
+            notes.append(", ".join(outcome.fields))
+        if outcome.kept:
+            notes.append(f"kept yours: {', '.join(outcome.kept)}")
         elif outcome.action == "skipped":
-            detail = "  (already up to date)"
+            notes.append("already up to date")
+        detail = f"  ({'; '.join(notes)})" if notes else ""
         lines.append(f"{verbs[outcome.action]:<{width}}  {outcome.slug}: {outcome.name}{detail}")
     for where, reason in report.unusable:
         lines.append(f"{verbs['skipped']:<{width}}  {where}: {reason}")
@@ -137,7 +140,13 @@ def report_json(report: Report, fmt: str, file: str) -> dict[str, Any]:
 
     def entries(action: str) -> list[dict[str, Any]]:
         return [
-            {"slug": o.slug, "name": o.name, "fields": list(o.fields), "where": o.where}
+            {
+                "slug": o.slug,
+                "name": o.name,
+                "fields": list(o.fields),
+                "kept": list(o.kept),
+                "where": o.where,
+            }
             for o in report.outcomes
             if o.action == action
         ]
