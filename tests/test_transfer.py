@@ -180,6 +180,15 @@ def test_csv_via_that_names_no_tie_is_a_warning(cli: Cli, tmp_path: Path) -> Non
     assert "via" not in cli.read_tie("ann")
 
 
+def test_import_never_lands_on_an_unreadable_file(cli: Cli, data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "ann-lee.toml").write_text("name = ")
+    result = cli.ok("import", fixture("apple-contacts.vcf"))
+    assert "added  ann-lee-2: Ann Lee\n" in result.out
+    assert "warning: skipped unreadable" in result.err
+    assert (data_dir / "ann-lee.toml").read_text() == "name = "
+
+
 def test_billion_laughs_is_refused_and_nothing_written(cli: Cli, data_dir: Path) -> None:
     result = cli.fails("import", fixture("billion-laughs.opml"))
     assert "declares an XML entity ('lol')" in result.err

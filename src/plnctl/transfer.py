@@ -123,11 +123,14 @@ def kept_fields(target: Tie, incoming: Tie) -> list[str]:
 class Planner:
     """Works out an import against the ties you have, in memory."""
 
-    def __init__(self, existing: Sequence[tuple[str, Tie]], today: dt.date) -> None:
+    def __init__(
+        self, existing: Sequence[tuple[str, Tie]], today: dt.date, taken: Sequence[str] = ()
+    ) -> None:
         self.today = today
         self.ties: dict[str, Tie] = {slug: tie for slug, tie in existing}
         self.copied: set[str] = set()
-        self.taken: set[str] = set(self.ties)
+        # Unreadable files hold their slugs too: a new tie must not land on one.
+        self.taken: set[str] = set(self.ties) | set(taken)
         self.by_url: dict[tuple[str, str], str] = {}
         self.by_name: dict[str, str] = {}
         for slug, tie in existing:
@@ -284,7 +287,7 @@ def run_import(
     with store.lock(on_wait):
         existing, problems = store.load_all()
         report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
-        planner = Planner(existing, today)
+        planner = Planner(existing, today, taken=store.slugs())
         placed = [(planner.take(record), record) for record in parsed.records]
         for slug, record in placed:
             planner.link_via(slug, record, report.warnings)

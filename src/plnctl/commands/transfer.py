@@ -40,15 +40,17 @@ def parse_file(data: bytes, fmt: str, what: str) -> Parsed:
     return backup.parse(data, what)
 
 
-def read_input(file: str) -> tuple[bytes, Path | None]:
+def read_input(path: Path | None) -> bytes:
+    """The bytes of the file to import, or of standard input when `path` is None."""
     from plnctl.errors import InvalidValueError
     from plnctl.store import describe_os_error
 
-    if file == "-":
-        return sys.stdin.buffer.read(), None
-    path = Path(file).expanduser()
+    if path is None:
+        return sys.stdin.buffer.read()
+    file = str(path)
+    path = path.expanduser()
     try:
-        return path.read_bytes(), path
+        return path.read_bytes()
     except FileNotFoundError:
         raise InvalidValueError(f"no such file: {file}") from None
     except IsADirectoryError:
@@ -78,11 +80,17 @@ def import_(
 
     Example: plnctl import feeds.opml --dry-run
     """
+    from plnctl.errors import InvalidValueError
     from plnctl.formats import guess_format
     from plnctl.transfer import run_import
 
-    data, path = read_input(file)
+    path = None if file == "-" else Path(file)
+    if path is not None and path.expanduser().is_dir():
+        raise InvalidValueError(f"{file} is a directory, not a file to import")
+    if path is not None and not path.expanduser().exists():
+        raise InvalidValueError(f"no such file: {file}")
     fmt = guess_format(path, format.value if format else None)
+    data = read_input(path)
     parsed = parse_file(data, fmt, file if path else "standard input")
     report = run_import(store_of(ctx), parsed, today(), dry_run=dry_run, on_wait=say)
     if json:
