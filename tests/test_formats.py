@@ -401,3 +401,10 @@ def test_format_from_the_extension() -> None:
     assert guess_format(Path("x.txt"), "csv") == "csv"
     with pytest.raises(InvalidValueError, match="--format"):
         guess_format(Path("x.txt"), None)
+
+
+def test_merge_never_archives_or_snoozes() -> None:
+    mine = Tie(name="Ann")
+    theirs = Tie(name="Ann", archived=True, snoozed_until=TODAY, pin="strong")
+    assert merge_into(mine, theirs) == ["pin"]
+    assert (mine.archived, mine.snoozed_until, mine.pin) == (False, None, "strong")

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 Action = Literal["added", "updated", "skipped"]
 # Fields an import fills in when yours is empty; a value you have is kept.
-FILLABLE = ("url", "site_url", "every", "note", "pin", "added", "snoozed_until")
+# A snooze is not among them: an old backup must not bring back a snooze
+# that a newer event ended. Archiving is yours alone too.
+FILLABLE = ("url", "site_url", "every", "note", "pin", "added")
 
 
 @dataclass

@@ -79,6 +79,16 @@ def decode_text(data: bytes, what: str) -> str:
         ) from None
 
 
+def first_error(exc: Exception) -> str:
+    """The first problem of a pydantic ValidationError, as `field: message`."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    err = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+
+
 def unique_labels(values: Iterable[str]) -> list[str]:
     """Topics or tags stripped, without empties or repeats (`Mentors` repeats `mentors`)."""
     seen: dict[str, str] = {}

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from plnctl.errors import InvalidValueError
-from plnctl.formats import FormatError, Incoming, Parsed, decode_text, unique_labels
+from plnctl.formats import FormatError, Incoming, Parsed, decode_text, first_error, unique_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -32,7 +32,6 @@ def parse(data: bytes, what: str = "the CSV file") -> Parsed:
     """The ties a CSV file lists; a bad kind or cadence stops the import, naming the line."""
     from pydantic import ValidationError
 
-    from plnctl.formats.opml import _first_error
     from plnctl.model import Tie
     from plnctl.network import tie_kind
 
@@ -83,7 +82,7 @@ def parse(data: bytes, what: str = "the CSV file") -> Parsed:
                     note=cells.get("note") or None,
                 )
             except ValidationError as exc:
-                raise FormatError(f"{what}, {where}: {_first_error(exc)}") from None
+                raise FormatError(f"{what}, {where}: {first_error(exc)}") from None
             parsed.records.append(Incoming(tie, where, via=cells.get("via") or None))
     except csv.Error as exc:
         raise FormatError(f"{what}, line {reader.line_num}: not valid CSV: {exc}") from None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from plnctl.formats import FormatError, Incoming, Parsed, unique_labels
+from plnctl.formats import FormatError, Incoming, Parsed, first_error, unique_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -144,7 +144,7 @@ def parse(data: bytes, what: str = "the OPML file") -> Parsed:
                         note=_attr(child, "description") or None,
                     )
                 except ValidationError as exc:
-                    parsed.skipped.append((where, _first_error(exc)))
+                    parsed.skipped.append((where, first_error(exc)))
                 else:
                     parsed.records.append(Incoming(tie, where))
                 walk(child, folders)
@@ -153,14 +153,6 @@ def parse(data: bytes, what: str = "the OPML file") -> Parsed:
 
     walk(body, [])
     return parsed
-
-
-def _first_error(exc: object) -> str:
-    from pydantic import ValidationError
-
-    assert isinstance(exc, ValidationError)
-    err = exc.errors()[0]
-    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
 
 
 def dump(ties: Sequence[Tie], *, title: str, today: dt.date) -> str:

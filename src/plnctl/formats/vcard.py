@@ -12,7 +12,15 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from plnctl.formats import FormatError, Incoming, Parsed, decode_text, join_name, unique_labels
+from plnctl.formats import (
+    FormatError,
+    Incoming,
+    Parsed,
+    decode_text,
+    first_error,
+    join_name,
+    unique_labels,
+)
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -97,7 +105,6 @@ def parse(data: bytes, what: str = "the vCard file") -> Parsed:
     import vobject
     from pydantic import ValidationError
 
-    from plnctl.formats.opml import _first_error
     from plnctl.model import Tie
 
     text = decode_text(data, what)
@@ -130,7 +137,7 @@ def parse(data: bytes, what: str = "the vCard file") -> Parsed:
                 note="\n\n".join(notes) or None,
             )
         except ValidationError as exc:
-            parsed.skipped.append((where, _first_error(exc)))
+            parsed.skipped.append((where, first_error(exc)))
             continue
         parsed.records.append(Incoming(tie, where))
     if number == 0:
