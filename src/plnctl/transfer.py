@@ -194,7 +194,8 @@ class Planner:
                 slug, Outcome("skipped", slug, self.ties[slug].name, where=record.where)
             )
             self._note(outcome, changed)
-            outcome.kept.extend(f for f in kept if f not in outcome.kept)
+            if outcome.action != "added":  # a repeat within the file is not yours to keep
+                outcome.kept.extend(f for f in kept if f not in outcome.kept)
         if record.slug:
             self.slug_map.setdefault(record.slug, slug)
         return slug
@@ -206,7 +207,9 @@ class Planner:
             if outcome.fields:
                 outcome.action = "updated"
 
-    def link_via(self, slug: str, record: Incoming, warnings: list[str]) -> None:
+    def link_via(
+        self, slug: str, record: Incoming, names: dict[str, str], warnings: list[str]
+    ) -> None:
         """Fill `via` once every tie of the file is known, so it may name one of them."""
         from plnctl.resolve import resolve
 
@@ -221,7 +224,7 @@ class Planner:
                 via = record.via
         else:
             try:
-                via = resolve(record.via, {s: t.name for s, t in self.ties.items()})
+                via = resolve(record.via, names)
             except PlnctlError:
                 via = None
         if via is None or via == slug:
@@ -291,8 +294,9 @@ def run_import(
         report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
         planner = Planner(existing, today, taken=store.slugs())
         placed = [(planner.take(record), record) for record in parsed.records]
+        names = {slug: tie.name for slug, tie in planner.ties.items()}
         for slug, record in placed:
-            planner.link_via(slug, record, report.warnings)
+            planner.link_via(slug, record, names, report.warnings)
         report.outcomes = list(planner.outcomes.values())
         shares: list[dict[str, Any]] | None = None
         if parsed.shares:
