@@ -71,6 +71,8 @@ class Tie(BaseModel):
     name: str = Field(min_length=1, max_length=MAX_NAME)
     kind: TieKind = "person"
     url: str | None = None
+    # A source's web site when `url` is its feed (OPML's htmlUrl).
+    site_url: str | None = None
     topics: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     via: str | None = None

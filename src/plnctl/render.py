@@ -345,6 +345,7 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
         ("slug", v.slug),
         ("kind", t.kind),
         ("url", t.url or ""),
+        ("site", t.site_url or ""),
         ("topics", ", ".join(t.topics)),
         ("tags", ", ".join(t.tags)),
         ("via", t.via or ""),

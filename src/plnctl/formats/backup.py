@@ -1,0 +1,187 @@
+"""The JSON backup: every tie with all its fields and events, the settings and the share log.
+
+Nothing is lost: ids, hand-added fields and their TOML types come back as they
+were. Fields plnctl does not know may hold TOML dates and times, which JSON
+lacks; those are written as `{"$date": "2025-06-30"}` (or `$datetime`, `$time`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from plnctl.formats import FormatError, Incoming, Parsed, decode_text
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+
+FORMAT_NAME = "plnctl-backup"
+BACKUP_VERSION = 1
+_TAGS: dict[str, Callable[[str], Any]] = {
+    "$datetime": dt.datetime.fromisoformat,
+    "$date": dt.date.fromisoformat,
+    "$time": dt.time.fromisoformat,
+}
+
+
+def _plain(value: Any) -> Any:
+    """A known field's value as JSON: dates as ISO strings."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def encode(value: Any) -> Any:
+    """An unknown field's value as JSON, its TOML date and time types tagged."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    return value
+
+
+def decode(value: Any) -> Any:
+    """The inverse of `encode`."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((key, text),) = value.items()
+            parse_iso = _TAGS.get(key)
+            if parse_iso is not None and isinstance(text, str):
+                try:
+                    return parse_iso(text)
+                except ValueError:
+                    raise FormatError(f"{key} value {text!r} is not ISO 8601") from None
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def _record(data: dict[str, Any], known: set[str]) -> dict[str, Any]:
+    return {k: _plain(v) if k in known else encode(v) for k, v in data.items()}
+
+
+def tie_to_json(tie: Tie) -> dict[str, Any]:
+    from plnctl.model import Event, Tie, to_toml_dict
+
+    data = to_toml_dict(tie)
+    events = data.pop("events")
+    out = _record(data, set(Tie.model_fields))
+    out["events"] = [_record(e, set(Event.model_fields)) for e in events]
+    return out
+
+
+def dump(
+    ties: Sequence[tuple[str, Tie]],
+    *,
+    settings: dict[str, Any] | None,
+    shares: list[dict[str, Any]],
+    today: dt.date,
+) -> str:
+    from plnctl import __version__
+
+    doc = {
+        "format": FORMAT_NAME,
+        "version": BACKUP_VERSION,
+        "plnctl": __version__,
+        "exported": today.isoformat(),
+        "settings": None if settings is None else encode(settings),
+        "shares": [_record(s, {"date"}) for s in shares],
+        "ties": [{"slug": slug, "tie": tie_to_json(tie)} for slug, tie in ties],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def parse(data: bytes, what: str = "the backup") -> Parsed:
+    """Everything a backup holds, validated as plnctl validates its own files."""
+    from pydantic import ValidationError
+
+    from plnctl.model import SCHEMA_VERSION, SLUG_RE, Event, Tie
+    from plnctl.settings import settings_from_dict
+    from plnctl.store import format_validation_error
+
+    text = decode_text(data, what)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise FormatError(
+            f'{what} is not a plnctl backup (no "format": "{FORMAT_NAME}"); '
+            "`plnctl export --format json` writes one"
+        )
+    version = doc.get("version")
+    if not isinstance(version, int) or version > BACKUP_VERSION:
+        raise FormatError(
+            f"{what} is a backup version {version!r}; this plnctl reads up to "
+            f"{BACKUP_VERSION}: upgrade plnctl to restore it"
+        )
+    parsed = Parsed()
+    settings = doc.get("settings")
+    if settings is not None:
+        if not isinstance(settings, dict):
+            raise FormatError(f"{what}: 'settings' must be an object")
+        parsed.settings = decode(settings)
+        try:
+            settings_from_dict(parsed.settings)
+        except ValueError as exc:
+            raise FormatError(f"{what}: invalid settings: {exc}") from None
+    shares = doc.get("shares", [])
+    if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
+        raise FormatError(f"{what}: 'shares' must be a list of objects")
+    parsed.shares = [_share(s, what) for s in shares]
+    ties = doc.get("ties", [])
+    if not isinstance(ties, list):
+        raise FormatError(f"{what}: 'ties' must be a list")
+    known_event = set(Event.model_fields)
+    for number, entry in enumerate(ties, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("tie"), dict):
+            raise FormatError(f"{what}: ties[{number - 1}] must be an object with a 'tie'")
+        slug = entry.get("slug")
+        slug = slug if isinstance(slug, str) and SLUG_RE.match(slug) else None
+        raw = entry["tie"]
+        where = f"ties[{number - 1}]" + (f" ({slug})" if slug else "")
+        fields = {k: v if k in Tie.model_fields else decode(v) for k, v in raw.items()}
+        events = fields.get("events", [])
+        if isinstance(events, list):
+            fields["events"] = [
+                {k: v if k in known_event else decode(v) for k, v in e.items()}
+                if isinstance(e, dict)
+                else e
+                for e in events
+            ]
+        stored = fields.get("schema_version", SCHEMA_VERSION)
+        if isinstance(stored, int) and stored > SCHEMA_VERSION:
+            raise FormatError(
+                f"{what}, {where}: written by a newer plnctl (schema_version {stored}); "
+                "upgrade plnctl to restore it"
+            )
+        fields["schema_version"] = SCHEMA_VERSION
+        try:
+            tie = Tie.model_validate(fields)
+        except ValidationError as exc:
+            raise FormatError(f"{what}, {where}: {format_validation_error(exc, '')}") from None
+        parsed.records.append(Incoming(tie, where, slug=slug, via=tie.via))
+    return parsed
+
+
+def _share(entry: dict[str, Any], what: str) -> dict[str, Any]:
+    out = {k: v if k == "date" else decode(v) for k, v in entry.items()}
+    if isinstance(out.get("date"), str):
+        try:
+            out["date"] = dt.date.fromisoformat(out["date"])
+        except ValueError:
+            raise FormatError(f"{what}: share date {out['date']!r} is not YYYY-MM-DD") from None
+    return out

@@ -1,0 +1,347 @@
+"""Import into the data directory without losing anything, and select ties to export.
+
+An import matches each incoming tie to one you have (by URL, then by name),
+adds what is new, fills in fields you left empty, unions topics, tags and
+events (by id), and never replaces a value you have or drops an event. So
+importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from plnctl.errors import InvalidValueError, PlnctlError, TieFileError
+from plnctl.formats import unique_labels
+
+if TYPE_CHECKING:
+    from plnctl.formats import Incoming, Parsed
+    from plnctl.model import Tie
+    from plnctl.store import Store
+
+Action = Literal["added", "updated", "skipped"]
+# Fields an import fills in when yours is empty; a value you have is kept.
+# A snooze is not among them: an old backup must not bring back a snooze
+# that a newer event ended. Archiving is yours alone too.
+FILLABLE = ("url", "site_url", "every", "note", "pin", "added")
+
+
+@dataclass
+class Outcome:
+    """What an import did (or, in a dry run, would do) to one tie."""
+
+    action: Action
+    slug: str
+    name: str
+    fields: list[str] = field(default_factory=list)
+    where: str = ""
+    # Fields where the file says something else and your value was kept.
+    kept: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    unusable: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    warnings: list[str] = field(default_factory=list)
+    settings: str | None = None  # "added", "kept" (yours differ), "same"; None: none in file
+    shares_added: int = 0
+    dry_run: bool = False
+
+    def count(self, action: Action) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+
+def normalize_url(url: str) -> str:
+    """What two URLs must share to name the same place: http(s), case and a final / aside."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text.casefold()
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        scheme = "http"
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{parts.netloc.lower()}{path}{query}"
+
+
+def _name_key(name: str) -> str:
+    from plnctl.model import name_key
+
+    return name_key(name) or name.casefold()
+
+
+def merge_into(target: Tie, incoming: Tie) -> list[str]:
+    """Fill in `target` from `incoming`; return the names of the fields that changed.
+
+    Never replaces a value `target` has, and never removes an event.
+    """
+    changed: list[str] = []
+    for name in FILLABLE:
+        if getattr(target, name) is None and getattr(incoming, name) is not None:
+            setattr(target, name, getattr(incoming, name))
+            changed.append(name)
+    for name in ("topics", "tags"):
+        mine: list[str] = getattr(target, name)
+        have = {v.casefold() for v in mine}
+        new = [v for v in unique_labels(getattr(incoming, name)) if v.casefold() not in have]
+        if new:
+            mine.extend(new)
+            changed.append(name)
+    known = {e.id for e in target.events}
+    new_events = [e for e in incoming.events if e.id not in known]
+    if new_events:
+        target.events.extend(e.model_copy(deep=True) for e in new_events)
+        changed.append("events")
+    extra = target.model_extra if target.model_extra is not None else {}
+    for key, value in (incoming.model_extra or {}).items():
+        if key not in extra:
+            setattr(target, key, value)
+            changed.append(key)
+    return changed
+
+
+def kept_fields(target: Tie, incoming: Tie) -> list[str]:
+    """The fields where `incoming` differs from a value `target` keeps."""
+    kept = []
+    if _name_key(target.name) != _name_key(incoming.name):
+        kept.append("name")
+    if target.kind != incoming.kind:
+        kept.append("kind")
+    for name in FILLABLE:
+        mine, theirs = getattr(target, name), getattr(incoming, name)
+        if mine is not None and theirs is not None and mine != theirs:
+            if name in ("url", "site_url") and normalize_url(mine) == normalize_url(theirs):
+                continue
+            kept.append(name)
+    return kept
+
+
+class Planner:
+    """Works out an import against the ties you have, in memory."""
+
+    def __init__(
+        self, existing: Sequence[tuple[str, Tie]], today: dt.date, taken: Sequence[str] = ()
+    ) -> None:
+        self.today = today
+        self.ties: dict[str, Tie] = {slug: tie for slug, tie in existing}
+        self.copied: set[str] = set()
+        # Unreadable files hold their slugs too: a new tie must not land on one.
+        self.taken: set[str] = set(self.ties) | set(taken)
+        self.by_url: dict[tuple[str, str], str] = {}
+        self.by_name: dict[str, str] = {}
+        for slug, tie in existing:
+            self._index(slug, tie)
+        self.outcomes: dict[str, Outcome] = {}
+        self.slug_map: dict[str, str] = {}  # a backup's slug -> the slug here
+
+    def _index(self, slug: str, tie: Tie) -> None:
+        for url in (tie.url, tie.site_url):
+            if url:
+                self.by_url.setdefault((tie.kind, normalize_url(url)), slug)
+        self.by_name.setdefault(_name_key(tie.name), slug)
+
+    def match(self, tie: Tie) -> str | None:
+        for url in (tie.url, tie.site_url):
+            if url:
+                slug = self.by_url.get((tie.kind, normalize_url(url)))
+                if slug:
+                    return slug
+        return self.by_name.get(_name_key(tie.name))
+
+    def free_slug(self, name: str, wanted: str | None) -> str:
+        from plnctl.model import slugify
+
+        if wanted and wanted not in self.taken:
+            return wanted
+        base = slugify(name)
+        slug, number = base, 2
+        while slug in self.taken:
+            suffix = f"-{number}"
+            slug = base[: 48 - len(suffix)].rstrip("-") + suffix
+            number += 1
+        return slug
+
+    def writable(self, slug: str) -> Tie:
+        """The tie to change: a copy, so a dry run leaves what was loaded untouched."""
+        if slug not in self.copied:
+            self.ties[slug] = self.ties[slug].model_copy(deep=True)
+            self.copied.add(slug)
+        return self.ties[slug]
+
+    def take(self, record: Incoming) -> str:
+        slug = self.match(record.tie)
+        if slug is None:
+            tie = record.tie.model_copy(deep=True)
+            tie.via = None  # resolved once every record is in
+            if tie.added is None:
+                tie.added = self.today
+            slug = self.free_slug(tie.name, record.slug)
+            self.taken.add(slug)
+            self.ties[slug] = tie
+            self.copied.add(slug)
+            self._index(slug, tie)
+            self.outcomes[slug] = Outcome("added", slug, tie.name, where=record.where)
+        else:
+            kept = kept_fields(self.ties[slug], record.tie)
+            changed = merge_into(self.writable(slug), record.tie)
+            outcome = self.outcomes.setdefault(
+                slug, Outcome("skipped", slug, self.ties[slug].name, where=record.where)
+            )
+            self._note(outcome, changed)
+            if outcome.action != "added":  # a repeat within the file is not yours to keep
+                outcome.kept.extend(f for f in kept if f not in outcome.kept)
+        if record.slug:
+            self.slug_map.setdefault(record.slug, slug)
+        return slug
+
+    def _note(self, outcome: Outcome, changed: list[str]) -> None:
+        new = [f for f in changed if f not in outcome.fields]
+        if outcome.action != "added":
+            outcome.fields.extend(new)
+            if outcome.fields:
+                outcome.action = "updated"
+
+    def link_via(
+        self, slug: str, record: Incoming, names: dict[str, str], warnings: list[str]
+    ) -> None:
+        """Fill `via` once every tie of the file is known, so it may name one of them."""
+        from plnctl.resolve import resolve
+
+        if not record.via:
+            return
+        target = self.ties[slug]
+        if target.via is not None:
+            return
+        if record.slug is not None:
+            via: str | None = self.slug_map.get(record.via)
+            if via is None and record.via in self.ties:
+                via = record.via
+        else:
+            try:
+                via = resolve(record.via, names)
+            except PlnctlError:
+                via = None
+        if via is None or via == slug:
+            warnings.append(f"{record.where}: via {record.via!r} names no tie; left out")
+            return
+        self.writable(slug).via = via
+        self._note(self.outcomes[slug], ["via"])
+
+    def writes(self) -> list[tuple[str, Tie, bool]]:
+        """(slug, tie, is_new) for every tie that must be written."""
+        return [
+            (o.slug, self.ties[o.slug], o.action == "added")
+            for o in self.outcomes.values()
+            if o.action != "skipped"
+        ]
+
+
+def union_shares(
+    mine: list[dict[str, Any]], theirs: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int]:
+    """The share log with the backup's entries yours lacks (by id) appended."""
+    ids = {str(s["id"]) for s in mine if s.get("id")}
+    merged = list(mine)
+    added = 0
+    for entry in theirs:
+        entry_id = str(entry.get("id", ""))
+        if (entry_id and entry_id in ids) or (not entry_id and entry in merged):
+            continue
+        merged.append(entry)
+        ids.add(entry_id)
+        added += 1
+    return merged, added
+
+
+def read_settings(store: Store) -> dict[str, Any] | None:
+    """`_settings.toml` as written, or None when there is none."""
+    import tomllib
+
+    from plnctl.settings import SETTINGS_FILE
+
+    path = store.root / SETTINGS_FILE
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TieFileError(path, f"cannot read the settings: {exc}") from None
+
+
+def run_import(
+    store: Store,
+    parsed: Parsed,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Report:
+    """Plan the import under the store's lock and, unless a dry run, write it."""
+    import tomli_w
+
+    from plnctl.settings import SETTINGS_FILE
+
+    report = Report(unusable=list(parsed.skipped), warnings=list(parsed.warnings))
+    report.dry_run = dry_run
+    with store.lock(on_wait):
+        existing, problems = store.load_all()
+        report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
+        planner = Planner(existing, today, taken=store.slugs())
+        placed = [(planner.take(record), record) for record in parsed.records]
+        names = {slug: tie.name for slug, tie in planner.ties.items()}
+        for slug, record in placed:
+            planner.link_via(slug, record, names, report.warnings)
+        report.outcomes = list(planner.outcomes.values())
+        shares: list[dict[str, Any]] | None = None
+        if parsed.shares:
+            shares, report.shares_added = union_shares(store.load_shares(), parsed.shares)
+        settings_doc: dict[str, Any] | None = None
+        if parsed.settings is not None:
+            mine = read_settings(store)
+            if mine is None:
+                report.settings = "added"
+                settings_doc = parsed.settings
+            else:
+                report.settings = "same" if mine == parsed.settings else "kept"
+        if dry_run:
+            return report
+        for slug, tie, is_new in planner.writes():
+            if is_new:
+                store.create(slug, tie)
+            else:
+                store.save(slug, tie)
+        if shares is not None and report.shares_added:
+            store.save_shares(shares)
+        if settings_doc is not None:
+            store.write_file(
+                store.root / SETTINGS_FILE, tomli_w.dumps(settings_doc).encode("utf-8")
+            )
+    return report
+
+
+def select(
+    ties: Sequence[tuple[str, Tie]], *, kind: str | None, archived: bool
+) -> list[tuple[str, Tie]]:
+    """The ties to export, in slug order."""
+    return [
+        (slug, tie)
+        for slug, tie in sorted(ties, key=lambda pair: pair[0])
+        if (kind is None or tie.kind == kind) and (archived or not tie.archived)
+    ]
+
+
+def require_complete(problems: Sequence[TieFileError]) -> None:
+    """A backup that silently left a file out would not be a backup."""
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InvalidValueError(
+            f"cannot back up: {first.path} is unreadable ({first.problem}){more}; "
+            "fix it first, or copy the data directory as it is"
+        )
