@@ -53,6 +53,7 @@ def tie_json(v: TieView) -> dict[str, Any]:
         "name": t.name,
         "kind": t.kind,
         "url": t.url,
+        "site_url": t.site_url,
         "topics": list(t.topics),
         "tags": list(t.tags),
         "via": t.via,
