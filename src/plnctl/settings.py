@@ -78,7 +78,6 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             continue
         if key not in fields:
             raise ValueError(f"unknown setting {key!r}")
-        default = getattr(base, key)
         if key == "weights":
             if not isinstance(value, dict):
                 raise ValueError("'weights' must be a table of event kind = number")
@@ -94,7 +93,8 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             if not isinstance(value, list) or not all(k in DEFAULT_WEIGHTS for k in value):
                 raise ValueError("'participation_kinds' must be a list of event kinds")
             changes[key] = tuple(value)
-        elif isinstance(default, int) and not isinstance(default, bool):
+        elif fields[key].type in ("int", int):
+            # The declared type, not the default's: `strong_at: float = 4` takes 4.5.
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{key!r} must be a whole number >= 1")
             changes[key] = value
