@@ -33,7 +33,8 @@ def cli_sections() -> dict[str, str]:
     """The text of each `## plnctl <name>` section of docs/cli.md, by command name."""
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     parts = re.split(r"^## plnctl (\S+)[ \t]*$", text, flags=re.MULTILINE)
-    return {name: body.split("\n## ", 1)[0] for name, body in zip(parts[1::2], parts[2::2])}
+    pairs = zip(parts[1::2], parts[2::2], strict=True)
+    return {name: body.split("\n## ", 1)[0] for name, body in pairs}
 
 
 def code_words(name: str) -> set[str]:
