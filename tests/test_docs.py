@@ -12,6 +12,7 @@ import pytest
 import typer.main
 
 import plnctl.commands  # noqa: F401  (registers the commands)
+from conftest import Cli
 from plnctl.app import app
 from plnctl.model import Event, Tie
 from plnctl.render import event_json, review_json, share_json, show_json, tie_json
@@ -159,3 +160,27 @@ def test_the_worked_example_in_the_model_doc_is_what_plnctl_computes() -> None:
     assert faded.weakened_on is not None
     for shown in ("6.43", "1.43", faded.weakened_on.isoformat()):
         assert shown in text, f"docs/model.md does not show {shown}"
+
+
+def console_steps(text: str) -> list[tuple[list[str], str]]:
+    """Each `$ plnctl ...` line of the ```console blocks, with the output shown under it."""
+    import shlex
+
+    steps: list[tuple[list[str], str]] = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, output = chunk.partition("\n")
+            words = shlex.split(command, comments=True)
+            if words and words[0] == "plnctl":
+                steps.append((words[1:], output))
+    return steps
+
+
+def test_the_readme_quick_start_shows_real_output(cli: Cli) -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    steps = console_steps(quick_start)
+    assert len(steps) >= 5 and any(args[:1] == ["review"] for args, _ in steps)
+    for args, shown in steps:
+        result = cli.ok(*args)
+        assert result.out == shown, f"README: plnctl {' '.join(args)}\n{result}"
