@@ -40,3 +40,25 @@ def test_a_fractional_threshold_in_the_settings_file_changes_the_status(cli: Cli
     result = cli.ok("show", "ann", "--json")
     assert '"status": "weak"' in result.out
     assert result.err == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'participation_kinds = [["share"]]',
+            "'participation_kinds' must be a list of event kinds",
+        ),
+        ("half_life_days = nan", "'half_life_days' must be a number > 0"),
+        ("strong_at = inf", "'strong_at' must be a number > 0"),
+        ("weights = {read = -inf}", "weights.read must be a number >= 0"),
+        ("weights = {read = nan}", "weights.read must be a number >= 0"),
+    ],
+)
+def test_a_bad_settings_file_is_one_clear_error(cli: Cli, text: str, message: str) -> None:
+    cli.ok("add", "Ann")
+    settings = cli.data_dir / "_settings.toml"
+    settings.write_text(text + "\n")
+    result = cli.fails("list")
+    assert result.err == f"plnctl: error: {settings}: invalid settings: {message}\n"
+    assert result.out == ""

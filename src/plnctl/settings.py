@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +91,9 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                 weights[kind] = float(weight)
             changes[key] = weights
         elif key == "participation_kinds":
-            if not isinstance(value, list) or not all(k in DEFAULT_WEIGHTS for k in value):
+            if not isinstance(value, list) or not all(
+                isinstance(k, str) and k in DEFAULT_WEIGHTS for k in value
+            ):
                 raise ValueError("'participation_kinds' must be a list of event kinds")
             changes[key] = tuple(value)
         elif fields[key].type in ("int", int):
@@ -109,4 +112,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float: TOML's inf and nan would make every score meaningless."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
