@@ -15,7 +15,7 @@ COMMANDS = ["edit", "rename", "merge", "archive", "unarchive", "rm", "snooze", "
 
 def section(name: str) -> str:
     text = DOCS.read_text(encoding="utf-8")
-    match = re.search(rf"^## {name}\n(.*?)(?=^## |\Z)", text, flags=re.S | re.M)
+    match = re.search(rf"^## (?:plnctl )?{name}\n(.*?)(?=^## |\Z)", text, flags=re.S | re.M)
     assert match, f"docs/cli.md has no '## {name}' section"
     return match.group(1)
 

@@ -412,5 +412,5 @@ def test_command_is_documented(cli: Cli, command: str) -> None:
     result = cli.ok(command, "--help")
     assert "Example: plnctl " + command in result.out
     docs = Path(__file__).parent.parent / "docs"
-    assert f"\n## {command}\n" in (docs / "cli.md").read_text("utf-8")
+    assert f"\n## plnctl {command}\n" in (docs / "cli.md").read_text("utf-8")
     assert f"plnctl {command}" in (docs / "formats.md").read_text("utf-8")

@@ -181,10 +181,14 @@ def emit(out: Console, renderable: object) -> None:
 def _table(title: str | None = None) -> Table:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
+    # Rich wraps a title to the table's width: "History (12 events, newest"
+    # and "first)" would land on two lines above a narrow table.
+    heading = Text(title, no_wrap=True, overflow="ignore") if title else None
     if plain():
         return Table(
-            title=title,
+            title=heading,
             box=None,
             show_edge=False,
             pad_edge=False,
@@ -192,8 +196,10 @@ def _table(title: str | None = None) -> Table:
             header_style=None,
             title_style=None,
         )
+    if heading is not None:
+        heading.stylize("bold")
     return Table(
-        title=title,
+        title=heading,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",

@@ -132,11 +132,16 @@ def build_review(
     settings: Settings,
     *,
     show_all: bool = False,
+    public_shares: Iterable[dt.date] = (),
 ) -> Review:
-    """Sections in PRODUCT.md's order; within each, the most urgent first."""
+    """Sections in PRODUCT.md's order; within each, the most urgent first.
+
+    `public_shares` are the dates of shares posted to no tie: they belong to
+    no section but count towards the participation stage.
+    """
     items: list[Item] = []
     hidden = {"archived": 0, "snoozed": 0}
-    moments: list[tuple[dt.date, str]] = []
+    moments: list[tuple[dt.date, str]] = [(day, "share") for day in public_shares]
     for slug, tie in ties:
         moments.extend((e.date, e.kind) for e in tie.events)
         why_hidden = hidden_reason(tie, as_of)

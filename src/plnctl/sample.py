@@ -72,6 +72,15 @@ SAMPLE: list[tuple[str, str, dict[str, object], list[Pattern]]] = [
 ]
 
 
+# What the sample passed along, so `plnctl shares` shows titles, not "(untitled)".
+SHARED = (
+    "Notes from the peer feedback workshop",
+    "https://example.org/rubrics-that-teach",
+    "A reading list on learning design",
+    "https://example.org/open-syllabus-template",
+)
+
+
 def build(store: Store, today: dt.date, seed: int = 7) -> list[str]:
     """Write the sample ties into `store` and return their slugs."""
     from plnctl.model import slugify
@@ -84,11 +93,16 @@ def build(store: Store, today: dt.date, seed: int = 7) -> list[str]:
             age = p.start
             i = 0
             while age >= p.end:
+                event_kind = p.kinds[i % len(p.kinds)]
+                shared = SHARED[i % len(SHARED)] if event_kind == "share" else None
                 events.append(
                     Event(
                         date=today - dt.timedelta(days=age),
-                        kind=p.kinds[i % len(p.kinds)],
+                        kind=event_kind,
                         id=f"{rng.getrandbits(64):016x}",
+                        what=shared,
+                        link=shared if shared and "://" in shared else None,
+                        role="with" if shared else None,
                     )
                 )
                 age -= max(1, p.gap + rng.randint(-2, 2))

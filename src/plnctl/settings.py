@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +79,6 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             continue
         if key not in fields:
             raise ValueError(f"unknown setting {key!r}")
-        default = getattr(base, key)
         if key == "weights":
             if not isinstance(value, dict):
                 raise ValueError("'weights' must be a table of event kind = number")
@@ -91,10 +91,13 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                 weights[kind] = float(weight)
             changes[key] = weights
         elif key == "participation_kinds":
-            if not isinstance(value, list) or not all(k in DEFAULT_WEIGHTS for k in value):
+            if not isinstance(value, list) or not all(
+                isinstance(k, str) and k in DEFAULT_WEIGHTS for k in value
+            ):
                 raise ValueError("'participation_kinds' must be a list of event kinds")
             changes[key] = tuple(value)
-        elif isinstance(default, int) and not isinstance(default, bool):
+        elif fields[key].type in ("int", int):
+            # The declared type, not the default's: `strong_at: float = 4` takes 4.5.
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{key!r} must be a whole number >= 1")
             changes[key] = value
@@ -109,4 +112,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float: TOML's inf and nan would make every score meaningless."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +19,10 @@ from plnctl.app import (
 )
 from plnctl.complete import complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
+
+if TYPE_CHECKING:
+    from plnctl.errors import TieFileError
+    from plnctl.store import Store
 
 AS_OF_HELP = f"Derive everything as of this date ({DATE_HELP}); later events are ignored."
 JSON_HELP = "Print one JSON document (see docs/json.md)."
@@ -41,12 +46,25 @@ def review(
     store = store_of(ctx)
     settings = store.settings()
     ties, problems = store.load_all()
+    public = public_share_dates(store, problems)
     warnings = warn_skipped(problems)
-    result = build_review(ties, when, settings, show_all=show_all)
+    result = build_review(ties, when, settings, show_all=show_all, public_shares=public)
     if json:
         render.print_json(render.review_json(result, warnings))
     else:
         render.review_table(result, total=len(ties), show_all=show_all)
+
+
+def public_share_dates(store: Store, problems: list[TieFileError]) -> list[dt.date]:
+    """The dates of the shares posted publicly; an unreadable log joins `problems`."""
+    from plnctl.errors import TieFileError
+
+    try:
+        log = store.load_shares()
+    except TieFileError as exc:
+        problems.append(exc)
+        return []
+    return [entry["date"] for entry in log if isinstance(entry.get("date"), dt.date)]
 
 
 @app.command()
