@@ -30,6 +30,9 @@ def tie_kind(word: str) -> str:
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     """Refuse control characters where a user cannot see them; keep the rest as typed."""
+    if any(unicodedata.category(c) == "Cs" for c in value):
+        # Bytes that are not UTF-8 reach us as lone surrogates, which no file can hold.
+        raise InvalidValueError(f"{what} is not valid UTF-8 text")
     allowed = "\n\t\r" if multiline else "\t"
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in allowed]
     if bad:
