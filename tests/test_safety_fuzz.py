@@ -219,9 +219,10 @@ def test_parse_tie_raises_only_a_file_error(raw: bytes) -> None:
 )
 @given(raw=FILES)
 def test_show_and_list_never_crash_on_a_broken_file(cli: Cli, raw: bytes) -> None:
-    cli.data_dir.mkdir(exist_ok=True)
+    cli.data_dir.mkdir(mode=0o700, exist_ok=True)
     path = cli.tie_file("fuzz")
     path.write_bytes(raw)
+    path.chmod(0o600)
     before = path.read_bytes()
 
     shown = cli("show", "fuzz", "--as-of", "2025-06-30")
@@ -239,6 +240,18 @@ def test_show_and_list_never_crash_on_a_broken_file(cli: Cli, raw: bytes) -> Non
         # A file `show` refuses is named in a warning; a file it accepts is listed.
         assert (str(path) in listed.err) == bool(shown.code), str(listed)
 
+    # doctor agrees with the commands: an error for this file exactly when `show` refused it
+    # (doctor is stricter only about event ids used twice).
+    doctor = cli("doctor", "--json")
+    assert doctor.code in (0, 1), str(doctor)
+    errors = [
+        p
+        for p in json.loads(doctor.out)["problems"]
+        if p["level"] == "error" and "used twice" not in p["message"]
+    ]
+    assert bool(errors) == bool(shown.code), str(doctor)
+    assert all(p["file"] == "fuzz.toml" for p in errors), str(doctor)
+
     checked = cli("checkin", "fuzz", "--on", "2025-06-29", "--note", "fuzz")
     if shown.code:
         # A file that cannot be read is refused, never overwritten.
@@ -250,3 +263,56 @@ def test_show_and_list_never_crash_on_a_broken_file(cli: Cli, raw: bytes) -> Non
         again = cli("show", "fuzz", "--json")
         assert again.code == 0, str(again)
         assert any(e.get("note") == "fuzz" for e in json.loads(again.out)["events"])
+
+
+SHARE_LOGS = st.one_of(
+    st.binary(max_size=120),
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["id", "date", "what", "link", "note"]),
+            st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
+            max_size=5,
+        ),
+        max_size=4,
+    ).map(lambda shares: tomli_w.dumps({"shares": _drop_none(shares)}).encode("utf-8", "replace")),
+)
+SETTINGS = st.one_of(
+    st.binary(max_size=120),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "half_life_days",
+                "strong_at",
+                "weak_below",
+                "weights",
+                "dormant_days",
+                "participation_kinds",
+                "bogus",
+            ]
+        ),
+        st.one_of(
+            SCALARS,
+            st.dictionaries(st.sampled_from(["read", "x"]), SCALARS, max_size=2),
+            st.lists(st.sampled_from(["read", "share", "x"]), max_size=2),
+        ),
+        max_size=4,
+    ).map(lambda doc: tomli_w.dumps(_drop_none(doc)).encode("utf-8", "replace")),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(shares=SHARE_LOGS, config=SETTINGS)
+def test_share_log_and_settings_never_crash(cli: Cli, shares: bytes, config: bytes) -> None:
+    cli.data_dir.mkdir(exist_ok=True)
+    cli.tie_file("ann").write_text('name = "Ann"\n', encoding="utf-8")
+    (cli.data_dir / "_shares.toml").write_bytes(shares)
+    (cli.data_dir / "_settings.toml").write_bytes(config)
+    for command in (["shares"], ["shares", "--json"], ["review"], ["show", "ann"], ["doctor"]):
+        result = cli(*command)
+        assert result.code in (0, 1), str(result)
+        assert "Traceback" not in result.err and "internal error" not in result.err, str(result)
+        if result.code:
+            assert result.err.startswith("plnctl: error:"), str(result)
+            assert str(cli.data_dir) in result.err, str(result)

@@ -52,6 +52,11 @@ def clean_labels(values: Iterable[str], what: str) -> list[str]:
     return seen
 
 
+def _text_or_none(value: object) -> str | None:
+    """A hand-edited share log may hold anything; only text is shown."""
+    return value if isinstance(value, str) else None
+
+
 def looks_like_url(text: str) -> bool:
     return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$", text.strip()))
 
@@ -272,6 +277,8 @@ class Network:
             log = []
         for entry in log:
             day = entry.get("date")
+            if isinstance(day, dt.datetime):  # a hand-typed time of day
+                day = day.date()
             if not isinstance(day, dt.date) or not entry.get("what"):
                 continue
             share_id = str(entry.get("id", ""))
@@ -279,8 +286,8 @@ class Network:
                 id=share_id,
                 date=day,
                 what=str(entry["what"]),
-                link=entry.get("link"),
-                note=entry.get("note"),
+                link=_text_or_none(entry.get("link")),
+                note=_text_or_none(entry.get("note")),
             )
         for slug, tie in ties:
             for event in tie.events:
