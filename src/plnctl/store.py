@@ -231,7 +231,7 @@ class Store:
         except IsADirectoryError:
             raise TieFileError(path, "is a directory, not a tie file") from None
         except OSError as exc:
-            raise TieFileError(path, describe_os_error(exc, path)) from None
+            raise TieFileError(path, exc.strerror or str(exc)) from None
 
     def load(self, slug: str) -> Tie:
         return parse_tie(self.path_for(slug), self.read_bytes(slug))
@@ -309,12 +309,13 @@ class Store:
         from plnctl.settings import SETTINGS_FILE, Settings, settings_from_dict
 
         path = self.root / SETTINGS_FILE
+        self.check_dir()
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return Settings()
         except OSError as exc:
-            raise TieFileError(path, describe_os_error(exc, path)) from None
+            raise TieFileError(path, exc.strerror or str(exc)) from None
         try:
             data = tomllib.loads(raw.decode("utf-8"))
             return settings_from_dict(data)
@@ -329,12 +330,13 @@ class Store:
         import tomllib
 
         path = self.shares_path()
+        self.check_dir()
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise TieFileError(path, describe_os_error(exc, path)) from None
+            raise TieFileError(path, exc.strerror or str(exc)) from None
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
