@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -186,7 +187,7 @@ def test_any_note_and_link_survive_a_rewrite(note: str, link: str) -> None:
     from plnctl.store import dump_tie, parse_tie
 
     tie = Tie(name="Ann", note=note, topics=[link], url=link)
-    tie.events.append(Event(date="2025-01-01", kind="read", note=note, link=link))  # type: ignore[arg-type]
+    tie.events.append(Event(date=dt.date(2025, 1, 1), kind="read", note=note, link=link))
     once = parse_tie(Path("ann.toml"), dump_tie(tie))
     twice = parse_tie(Path("ann.toml"), dump_tie(once))
     for read in (once, twice):
