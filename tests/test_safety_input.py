@@ -222,3 +222,68 @@ def test_unknown_fields_and_tables_are_kept_on_rewrite(cli: Cli) -> None:
     assert after["events"][1]["note"] == "again"
     for key in ("mood", "scores", "met", "profile"):
         assert after[key] == before[key]
+
+
+BROKEN = 'name = "Ben"\nevery = "often"\n'
+
+
+def test_a_broken_file_is_named_with_line_and_field_and_never_overwritten(cli: Cli) -> None:
+    cli.ok("add", "Ann")
+    cli.ok("add", "Ben")
+    path = cli.tie_file("ben")
+    path.write_text(BROKEN, encoding="utf-8")
+    problem = (
+        f"{path}: line 2: field 'every': Input should be a valid integer, unable to parse "
+        "string as an integer"
+    )
+    for args in (["show", "ben"], ["checkin", "ben"], ["set", "ben", "--every", "3"]):
+        assert cli.fails(*args).err == f"plnctl: error: {problem}\n"
+    err = cli.fails("share", "a post", "--with", "ann", "--with", "ben").err
+    assert err == f"plnctl: error: {problem}\n"
+    assert path.read_text(encoding="utf-8") == BROKEN
+    assert "events" not in cli.read_tie("ann")  # a share is all or nothing
+    # By name, the unreadable file is pointed at rather than "no such tie".
+    assert cli.fails("checkin", "Ben").err == (
+        "plnctl: error: no tie matches 'Ben'; `plnctl list` shows every tie; "
+        "1 file could not be read (ben.toml): `plnctl doctor` says why\n"
+    )
+
+
+def test_reading_many_ties_warns_per_bad_file_and_finishes(cli: Cli) -> None:
+    cli.ok("add", "Ann")
+    cli.ok("add", "Ben")
+    cli.ok("add", "Cy")
+    cli.tie_file("ben").write_text(BROKEN, encoding="utf-8")
+    cli.tie_file("cy").write_text("name = \n", encoding="utf-8")
+    for args in (["review"], ["list"], ["shares"]):
+        result = cli.ok(*args)
+        assert result.err.splitlines() == [
+            f"plnctl: warning: skipped {cli.tie_file('ben')}: line 2: field 'every': Input "
+            "should be a valid integer, unable to parse string as an integer",
+            f"plnctl: warning: skipped {cli.tie_file('cy')}: not valid TOML: Invalid value "
+            "(at line 1, column 8)",
+            "plnctl: warning: skipped 2 unreadable files; `plnctl doctor` checks them",
+        ]
+    listed = json.loads(cli.ok("list", "--json").out)
+    assert [t["slug"] for t in listed] == ["ann"]
+
+
+def test_a_newer_file_is_refused_and_kept(cli: Cli) -> None:
+    cli.ok("add", "Ann")
+    path = cli.tie_file("ann")
+    newer = 'schema_version = 2\nname = "Ann"\nfuture_field = "kept"\n'
+    path.write_text(newer, encoding="utf-8")
+    err = cli.fails("checkin", "ann").err
+    assert err == (
+        f"plnctl: error: {path}: written by a newer plnctl (schema_version 2, this one reads "
+        "up to 1); upgrade plnctl to use it. The file was not changed\n"
+    )
+    assert path.read_text(encoding="utf-8") == newer
+
+
+def test_a_file_without_a_schema_version_is_read_and_upgraded(cli: Cli) -> None:
+    cli.data_dir.mkdir(mode=0o700)
+    path = cli.tie_file("ann")
+    path.write_text('name = "Ann"\n', encoding="utf-8")
+    cli.ok("checkin", "ann")
+    assert cli.read_tie("ann")["schema_version"] == 1

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plnctl.errors import DuplicateTieError, InvalidValueError, TieFileError
+from plnctl.errors import DuplicateTieError, InvalidValueError, TieFileError, UnknownTieError
 from plnctl.store import Store
 
 if TYPE_CHECKING:
@@ -102,7 +102,19 @@ class Network:
         text = query.strip()
         if SLUG_RE.match(text) and self.store.exists(text):
             return text
-        return resolve(text, self.names())
+        ties, problems = self.store.load_all()
+        try:
+            return resolve(text, {slug: tie.name for slug, tie in ties})
+        except UnknownTieError as exc:
+            if not problems:
+                raise
+            # The tie may be in a file that cannot be read: say so rather than "no such tie".
+            files = "file" if len(problems) == 1 else "files"
+            raise UnknownTieError(
+                f"{exc.message}; {len(problems)} {files} could not be read "
+                f"({', '.join(p.path.name for p in problems[:3])}"
+                f"{', ...' if len(problems) > 3 else ''}): `plnctl doctor` says why"
+            ) from None
 
     # -- changing ties -------------------------------------------------------
 
