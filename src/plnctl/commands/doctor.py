@@ -14,9 +14,10 @@ def doctor(
     ctx: typer.Context,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Check every file in the data directory and report each problem with its file and line.
+    """Check the files in your data directory for problems.
 
-    Looks for files that do not parse or validate, event ids used twice, two
+    Reports each problem on its own line with its file and line. Looks for
+    files that do not parse or validate, event ids used twice, two
     files claiming the same tie, misnamed or stray files, leftover temporary
     files and permissions others could read. Changes nothing; exits 1 when
     something is wrong.
