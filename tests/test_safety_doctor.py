@@ -209,3 +209,18 @@ def test_a_data_directory_that_is_a_file(cli: Cli) -> None:
     cli.data_dir.write_text("oops", encoding="utf-8")
     result = cli.fails("doctor")
     assert result.out == f"{cli.data_dir}: the data directory is not a directory\n"
+
+
+def test_links_and_windows_device_names_are_notes(cli: Cli) -> None:
+    two_ties(cli)
+    cli.tie_file("ben").rename(cli.tie_file("nul"))
+    ghost = cli.tie_file("ghost")
+    ghost.symlink_to(cli.data_dir / "nowhere.toml")
+    assert cli.fails("doctor").out.splitlines() == [
+        f"{ghost}: note: a symbolic link: plnctl replaces it with a regular file when it writes it",
+        f"{ghost}: No such file or directory",
+        f"{cli.tie_file('nul')}: note: 'nul' is a device name on Windows, where this file "
+        "cannot exist; rename it if you sync your ties there",
+        f"{cli.tie_file('nul')}: note: holds 'Ben', whose file would be ben.toml: renamed by "
+        "hand? plnctl keeps using the slug 'nul'",
+    ]

@@ -16,7 +16,6 @@ from plnctl.store import (
     SHARES_FILE,
     TEMP_SUFFIX,
     TIE_SUFFIX,
-    describe_os_error,
     misnamed_problem,
     parse_tie,
 )
@@ -58,6 +57,7 @@ class Checkup:
 def check(root: Path) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
     from plnctl.model import SLUG_RE
+    from plnctl.settings import SETTINGS_FILE
 
     result = Checkup(root)
     if not root.exists():
@@ -73,7 +73,7 @@ def check(root: Path) -> Checkup:
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
-        result.add(root, describe_os_error(exc, root))
+        result.add(root, _os_problem(exc))
         return result
 
     ties: list[tuple[Path, str, Tie]] = []
@@ -94,7 +94,7 @@ def check(root: Path) -> Checkup:
         if entry.is_symlink():
             result.add(
                 path,
-                "a symbolic link: plnctl writes a new file in its place when it saves the tie",
+                "a symbolic link: plnctl replaces it with a regular file when it writes it",
                 level="note",
             )
         if entry.is_dir():
@@ -104,7 +104,7 @@ def check(root: Path) -> Checkup:
             _check_mode(result, path)
         if name == SHARES_FILE:
             _check_shares(result, path)
-        elif name == "_settings.toml":
+        elif name == SETTINGS_FILE:
             _check_settings(result, path)
         elif name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
             tie = _check_tie(result, path)
@@ -146,8 +146,14 @@ def _read(result: Checkup, path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as exc:
-        result.add(path, describe_os_error(exc, path))
+        result.add(path, _os_problem(exc))
         return None
+
+
+def _os_problem(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied: plnctl cannot read it"
+    return exc.strerror or str(exc)
 
 
 def _load_toml(result: Checkup, path: Path, raw: bytes) -> tuple[dict[str, Any], str] | None:
@@ -219,9 +225,16 @@ def _dotted(loc: Iterable[object]) -> str:
 
 def _check_file_name(result: Checkup, path: Path, tie: Tie) -> None:
     """A slug that no longer matches the name: the file (or the name) was changed by hand."""
-    from plnctl.model import slugify
+    from plnctl.model import RESERVED_SLUGS, slugify
 
     slug = path.name[: -len(TIE_SUFFIX)]
+    if slug in RESERVED_SLUGS:
+        result.add(
+            path,
+            f"{slug!r} is a device name on Windows, where this file cannot exist; rename it "
+            "if you sync your ties there",
+            level="note",
+        )
     base = slugify(tie.name)
     numbered = re.fullmatch(r"(.+)-\d+", slug)
     if slug == base or (numbered and base.startswith(numbered.group(1))):
