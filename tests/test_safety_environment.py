@@ -199,3 +199,68 @@ def test_a_killed_lock_holder_never_blocks_the_next_command(cli: Cli, data_dir: 
     holder.stdout.close()
     result = cli.ok("checkin", "ann")
     assert "waiting" not in result.err
+
+
+def test_a_share_that_fails_half_way_is_undone(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.ok("add", "Ann")
+    cli.ok("add", "Ben")
+    before = snapshot(data_dir)
+    real_write = os.write
+    calls: list[int] = []
+
+    def second_write_fails(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) == 2:  # ann.toml went through; ben.toml hits a full disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("os.write", second_write_fails)
+        result = cli.fails("share", "a post", "--with", "ann", "--with", "ben")
+    assert result.err == (
+        f"plnctl: error: no space left on the device holding {data_dir / 'ben.toml'}; "
+        "nothing was changed\n"
+    )
+    assert len(calls) == 3  # the third write put ann.toml back
+    assert snapshot(data_dir) == before
+
+
+def test_a_share_that_cannot_be_undone_says_where_it_is(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.ok("add", "Ann")
+    cli.ok("add", "Ben")
+    real_write = os.write
+    calls: list[int] = []
+
+    def full_after_first(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("os.write", full_after_first)
+        result = cli.fails("share", "a post", "--with", "ann", "--with", "ben")
+    assert result.err == (
+        f"plnctl: error: no space left on the device holding {data_dir / 'ben.toml'}; "
+        "the share is already logged with ann\n"
+    )
+    assert [e["what"] for e in cli.read_tie("ann")["events"]] == ["a post"]
+    assert "events" not in cli.read_tie("ben")
+
+
+def test_a_file_system_that_cannot_lock(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.ok("add", "Ann")
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("fcntl.flock", no_locks)
+        result = cli.fails("checkin", "ann")
+    assert result.err == f"plnctl: error: cannot lock {data_dir / '.lock'}: No locks available\n"

@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plnctl.errors import DuplicateTieError, InvalidValueError, TieFileError, UnknownTieError
+from plnctl.errors import (
+    DataDirError,
+    DuplicateTieError,
+    InvalidValueError,
+    TieFileError,
+    UnknownTieError,
+)
 from plnctl.store import Store
 
 if TYPE_CHECKING:
@@ -251,20 +257,32 @@ class Network:
             targets.append((credited, "from"))
         with self.store.lock(self.on_wait):
             loaded = [(slug, role, self.store.load(slug)) for slug, role in targets]
-            for slug, role, tie in loaded:
-                tie.events.append(
-                    Event(
-                        id=record.id,
-                        date=day,
-                        kind="share",
-                        what=what,
-                        link=link,
-                        note=note,
-                        role=role,
+            before = {slug: self.store.read_bytes(slug) for slug, _ in targets}
+            written: list[str] = []
+            try:
+                for slug, role, tie in loaded:
+                    tie.events.append(
+                        Event(
+                            id=record.id,
+                            date=day,
+                            kind="share",
+                            what=what,
+                            link=link,
+                            note=note,
+                            role=role,
+                        )
                     )
-                )
-                tie.snoozed_until = None
-                self.store.save(slug, tie)
+                    tie.snoozed_until = None
+                    self.store.save(slug, tie)
+                    written.append(slug)
+            except DataDirError as exc:
+                kept = self._undo(written, before)
+                if kept:
+                    message = exc.message.removesuffix("; nothing was changed")
+                    raise DataDirError(
+                        f"{message}; the share is already logged with {', '.join(kept)}"
+                    ) from None
+                raise
             if not targets:
                 log = self.store.load_shares()
                 entry: dict[str, Any] = {"id": record.id, "date": day, "what": what}
@@ -275,6 +293,17 @@ class Network:
                 log.append(entry)
                 self.store.save_shares(log)
         return record
+
+    def _undo(self, written: list[str], before: dict[str, bytes]) -> list[str]:
+        """Put back the ties a half-done share reached, so that it is all or nothing;
+        return those that could not be put back."""
+        kept = []
+        for slug in written:
+            try:
+                self.store.write_file(self.store.path_for(slug), before[slug])
+            except DataDirError:
+                kept.append(slug)
+        return kept
 
     # -- reading many --------------------------------------------------------
 

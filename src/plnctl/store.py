@@ -393,6 +393,9 @@ class Store:
                                 f"another plnctl has held the lock on {self.root} for "
                                 f"{timeout:.0f}s; try again when it has finished"
                             ) from None
+            except OSError as exc:
+                # Some network file systems cannot lock at all.
+                raise DataDirError(f"cannot lock {path}: {exc.strerror or exc}") from None
             self._sweep_temp_files()
             yield
         finally:
