@@ -224,3 +224,14 @@ def test_links_and_windows_device_names_are_notes(cli: Cli) -> None:
         f"{cli.tie_file('nul')}: note: holds 'Ben', whose file would be ben.toml: renamed by "
         "hand? plnctl keeps using the slug 'nul'",
     ]
+
+
+def test_doctor_is_documented(cli: Cli) -> None:
+    root = Path(__file__).resolve().parent.parent
+    help_text = cli.ok("doctor", "--help").out
+    assert "Example: plnctl doctor" in help_text
+    assert "## doctor" in (root / "docs" / "cli.md").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "`plnctl doctor`" in readme
+    assert "docs/data-safety.md" in readme
+    assert (root / "docs" / "data-safety.md").exists()
