@@ -50,3 +50,7 @@ class DataDirError(PlnctlError):
 
 class LockTimeoutError(PlnctlError):
     """Another plnctl held the data directory's lock for too long."""
+
+
+class ProblemsFoundError(PlnctlError):
+    """`plnctl doctor` found something wrong in the data directory."""

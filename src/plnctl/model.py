@@ -100,7 +100,9 @@ def check_name(name: str) -> str:
         raise ValueError("a name cannot be empty")
     if len(name) > MAX_NAME:
         raise ValueError(f"a name can be at most {MAX_NAME} characters")
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+    if any(unicodedata.category(c) == "Cs" for c in name):
+        raise ValueError("a name must be valid UTF-8 text")
+    if any(unicodedata.category(c) == "Cc" for c in name):
         raise ValueError("a name cannot contain control characters")
     return name
 

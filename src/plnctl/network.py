@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plnctl.errors import DuplicateTieError, InvalidValueError, TieFileError
+from plnctl.errors import (
+    DataDirError,
+    DuplicateTieError,
+    InvalidValueError,
+    TieFileError,
+    UnknownTieError,
+)
 from plnctl.store import Store
 
 if TYPE_CHECKING:
@@ -30,6 +36,9 @@ def tie_kind(word: str) -> str:
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     """Refuse control characters where a user cannot see them; keep the rest as typed."""
+    if any(unicodedata.category(c) == "Cs" for c in value):
+        # Bytes that are not UTF-8 reach us as lone surrogates, which no file can hold.
+        raise InvalidValueError(f"{what} is not valid UTF-8 text")
     allowed = "\n\t\r" if multiline else "\t"
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in allowed]
     if bad:
@@ -47,6 +56,11 @@ def clean_labels(values: Iterable[str], what: str) -> list[str]:
         if value not in seen:
             seen.append(value)
     return seen
+
+
+def _text_or_none(value: object) -> str | None:
+    """A hand-edited share log may hold anything; only text is shown."""
+    return value if isinstance(value, str) else None
 
 
 def looks_like_url(text: str) -> bool:
@@ -94,7 +108,19 @@ class Network:
         text = query.strip()
         if SLUG_RE.match(text) and self.store.exists(text):
             return text
-        return resolve(text, self.names())
+        ties, problems = self.store.load_all()
+        try:
+            return resolve(text, {slug: tie.name for slug, tie in ties})
+        except UnknownTieError as exc:
+            if not problems:
+                raise
+            # The tie may be in a file that cannot be read: say so rather than "no such tie".
+            files = "file" if len(problems) == 1 else "files"
+            raise UnknownTieError(
+                f"{exc.message}; {len(problems)} {files} could not be read "
+                f"({', '.join(p.path.name for p in problems[:3])}"
+                f"{', ...' if len(problems) > 3 else ''}): `plnctl doctor` says why"
+            ) from None
 
     # -- changing ties -------------------------------------------------------
 
@@ -223,20 +249,32 @@ class Network:
             targets.append((credited, "from"))
         with self.store.lock(self.on_wait):
             loaded = [(slug, role, self.store.load(slug)) for slug, role in targets]
-            for slug, role, tie in loaded:
-                tie.events.append(
-                    Event(
-                        id=record.id,
-                        date=day,
-                        kind="share",
-                        what=what,
-                        link=link,
-                        note=note,
-                        role=role,
+            before = {slug: self.store.read_bytes(slug) for slug, _ in targets}
+            written: list[str] = []
+            try:
+                for slug, role, tie in loaded:
+                    tie.events.append(
+                        Event(
+                            id=record.id,
+                            date=day,
+                            kind="share",
+                            what=what,
+                            link=link,
+                            note=note,
+                            role=role,
+                        )
                     )
-                )
-                tie.snoozed_until = None
-                self.store.save(slug, tie)
+                    tie.snoozed_until = None
+                    self.store.save(slug, tie)
+                    written.append(slug)
+            except DataDirError as exc:
+                kept = self._undo(written, before)
+                if kept:
+                    message = exc.message.removesuffix("; nothing was changed")
+                    raise DataDirError(
+                        f"{message}; the share is already logged with {', '.join(kept)}"
+                    ) from None
+                raise
             if not targets:
                 log = self.store.load_shares()
                 entry: dict[str, Any] = {"id": record.id, "date": day, "what": what}
@@ -247,6 +285,17 @@ class Network:
                 log.append(entry)
                 self.store.save_shares(log)
         return record
+
+    def _undo(self, written: list[str], before: dict[str, bytes]) -> list[str]:
+        """Put back the ties a half-done share reached, so that it is all or nothing;
+        return those that could not be put back."""
+        kept = []
+        for slug in written:
+            try:
+                self.store.write_file(self.store.path_for(slug), before[slug])
+            except DataDirError:
+                kept.append(slug)
+        return kept
 
     # -- reading many --------------------------------------------------------
 
@@ -261,6 +310,8 @@ class Network:
             log = []
         for entry in log:
             day = entry.get("date")
+            if isinstance(day, dt.datetime):  # a hand-typed time of day
+                day = day.date()
             if not isinstance(day, dt.date) or not entry.get("what"):
                 continue
             share_id = str(entry.get("id", ""))
@@ -268,8 +319,8 @@ class Network:
                 id=share_id,
                 date=day,
                 what=str(entry["what"]),
-                link=entry.get("link"),
-                note=entry.get("note"),
+                link=_text_or_none(entry.get("link")),
+                note=_text_or_none(entry.get("note")),
             )
         for slug, tie in ties:
             for event in tie.events:

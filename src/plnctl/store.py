@@ -28,6 +28,7 @@ ENV_VAR = "PLNCTL_DATA_DIR"
 TIE_SUFFIX = ".toml"
 LOCK_FILE = ".lock"
 SHARES_FILE = "_shares.toml"
+TEMP_SUFFIX = ".tmp"
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
@@ -45,12 +46,15 @@ def resolve_data_dir(option: str | Path | None) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data`: the old content or the new, never half of each."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -91,6 +95,17 @@ def format_validation_error(exc: Any, text: str) -> str:
         where = f"line {line}: " if line else ""
         parts.append(f"{where}field '{field or '(file)'}': {err['msg']}")
     return "; ".join(parts)
+
+
+def misnamed_problem(path: Path) -> str:
+    from plnctl.model import slugify
+
+    suggestion = slugify(path.name[: -len(TIE_SUFFIX)])
+    return (
+        "the file name is not a tie slug (lowercase letters, digits and hyphens), so plnctl "
+        f"does not read it; rename it (for instance to {suggestion}{TIE_SUFFIX}, if no "
+        "file has that name yet)"
+    )
 
 
 def parse_tie(path: Path, raw: bytes) -> Tie:
@@ -216,15 +231,37 @@ class Store:
         except IsADirectoryError:
             raise TieFileError(path, "is a directory, not a tie file") from None
         except OSError as exc:
-            raise TieFileError(path, describe_os_error(exc, path)) from None
+            raise TieFileError(path, exc.strerror or str(exc)) from None
 
     def load(self, slug: str) -> Tie:
         return parse_tie(self.path_for(slug), self.read_bytes(slug))
 
+    def misnamed(self) -> list[Path]:
+        """`.toml` files plnctl cannot use as ties because their name is not a slug.
+
+        A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
+        (`ann (conflicted copy).toml`) lands here: reported, never ignored silently.
+        """
+        from plnctl.model import SLUG_RE
+
+        try:
+            names = [entry.name for entry in os.scandir(self.root) if entry.is_file()]
+        except OSError:
+            return []
+        return sorted(
+            self.root / name
+            for name in names
+            if name.endswith(TIE_SUFFIX)
+            and not name.startswith(("_", "."))
+            and not SLUG_RE.match(name[: -len(TIE_SUFFIX)])
+        )
+
     def load_all(self) -> tuple[list[tuple[str, Tie]], list[TieFileError]]:
         """Every readable tie, and one error for each file that could not be read."""
         ties: list[tuple[str, Tie]] = []
-        problems: list[TieFileError] = []
+        problems: list[TieFileError] = [
+            TieFileError(path, misnamed_problem(path)) for path in self.misnamed()
+        ]
         for slug in self.slugs():
             try:
                 ties.append((slug, self.load(slug)))
@@ -272,12 +309,13 @@ class Store:
         from plnctl.settings import SETTINGS_FILE, Settings, settings_from_dict
 
         path = self.root / SETTINGS_FILE
+        self.check_dir()
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return Settings()
         except OSError as exc:
-            raise TieFileError(path, describe_os_error(exc, path)) from None
+            raise TieFileError(path, exc.strerror or str(exc)) from None
         try:
             data = tomllib.loads(raw.decode("utf-8"))
             return settings_from_dict(data)
@@ -292,12 +330,13 @@ class Store:
         import tomllib
 
         path = self.shares_path()
+        self.check_dir()
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise TieFileError(path, describe_os_error(exc, path)) from None
+            raise TieFileError(path, exc.strerror or str(exc)) from None
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -354,6 +393,25 @@ class Store:
                                 f"another plnctl has held the lock on {self.root} for "
                                 f"{timeout:.0f}s; try again when it has finished"
                             ) from None
+            except OSError as exc:
+                # Some network file systems cannot lock at all.
+                raise DataDirError(f"cannot lock {path}: {exc.strerror or exc}") from None
+            self._sweep_temp_files()
             yield
         finally:
             os.close(fd)
+
+    def _sweep_temp_files(self) -> None:
+        """Remove what a killed writer left: tie files are only written under the lock,
+        so while we hold it any temporary file of a tie or the share log is stale."""
+        from plnctl.model import SLUG_RE
+
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.root):
+                name = entry.name
+                if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+                    continue
+                target = name[1:].split(TIE_SUFFIX + ".", 1)[0]
+                if target == SHARES_FILE[: -len(TIE_SUFFIX)] or SLUG_RE.match(target):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)

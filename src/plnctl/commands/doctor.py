@@ -1,0 +1,46 @@
+"""`plnctl doctor`: check every file in the data directory."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from plnctl.app import app, globals_of
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Check the files in your data directory for problems.
+
+    Reports each problem on its own line with its file and line. Looks for
+    files that do not parse or validate, event ids used twice, two
+    files claiming the same tie, misnamed or stray files, leftover temporary
+    files and permissions others could read. Changes nothing; exits 1 when
+    something is wrong.
+
+    Example: plnctl doctor
+    """
+    from plnctl import render
+    from plnctl.doctor import check, checkup_json, finding_text
+    from plnctl.errors import ProblemsFoundError
+
+    result = check(globals_of(ctx).data_dir)
+    if json:
+        render.print_json(checkup_json(result))
+    else:
+        for finding in result.findings:
+            print(finding_text(finding))
+    errors = result.errors
+    if errors:
+        files = len({f.path for f in errors})
+        problems = "problem" if len(errors) == 1 else "problems"
+        in_files = "1 file" if files == 1 else f"{files} files"
+        raise ProblemsFoundError(
+            f"{len(errors)} {problems} in {in_files} of {result.root}; nothing was changed"
+        )
+    if not json:
+        print("1 tie OK" if result.ties == 1 else f"all {result.ties} ties OK")

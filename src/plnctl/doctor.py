@@ -1,0 +1,356 @@
+"""Check every file in the data directory and say what is wrong, with its file and line."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from plnctl.errors import NewerSchemaError, TieFileError
+from plnctl.store import (
+    LOCK_FILE,
+    SHARES_FILE,
+    TEMP_SUFFIX,
+    TIE_SUFFIX,
+    misnamed_problem,
+    parse_tie,
+)
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+
+Level = Literal["error", "note"]
+
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with one file. An error makes `doctor` fail; a note only informs."""
+
+    path: Path
+    message: str
+    line: int | None = None
+    level: Level = "error"
+
+
+@dataclass
+class Checkup:
+    root: Path
+    ties: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    def add(
+        self, path: Path, message: str, line: int | None = None, level: Level = "error"
+    ) -> None:
+        self.findings.append(Finding(path, message, line, level))
+
+
+def check(root: Path) -> Checkup:
+    """Read every file under `root` without changing any, and collect what is wrong."""
+    from plnctl.model import SLUG_RE
+    from plnctl.settings import SETTINGS_FILE
+
+    result = Checkup(root)
+    if not root.exists():
+        if root.is_symlink():
+            result.add(root, "the data directory is a symbolic link to nothing")
+        else:
+            result.add(root, "the data directory does not exist yet", level="note")
+        return result
+    if not root.is_dir():
+        result.add(root, "the data directory is not a directory")
+        return result
+    _check_mode(result, root, directory=True)
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        result.add(root, _os_problem(exc))
+        return result
+
+    ties: list[tuple[Path, str, Tie]] = []
+    for entry in entries:
+        path = Path(entry.path)
+        name = entry.name
+        if name.startswith("."):
+            if name.endswith(TEMP_SUFFIX) and entry.is_file():
+                result.add(
+                    path,
+                    "a temporary file left by an interrupted write; the next change plnctl "
+                    "makes removes it, or delete it yourself",
+                    level="note",
+                )
+            elif name == LOCK_FILE:
+                _check_mode(result, path)
+            continue  # hidden files belong to plnctl or to tools such as git
+        if entry.is_symlink():
+            result.add(
+                path,
+                "a symbolic link: plnctl replaces it with a regular file when it writes it",
+                level="note",
+            )
+        if entry.is_dir():
+            result.add(path, "a directory: plnctl ignores it", level="note")
+            continue
+        if name.endswith(TIE_SUFFIX):
+            _check_mode(result, path)
+        if name == SHARES_FILE:
+            _check_shares(result, path)
+        elif name == SETTINGS_FILE:
+            _check_settings(result, path)
+        elif name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+            tie = _check_tie(result, path)
+            if tie is not None:
+                ties.append((path, name[: -len(TIE_SUFFIX)], tie))
+        elif name.endswith(TIE_SUFFIX) and not name.startswith("_"):
+            result.add(path, misnamed_problem(path))
+        else:
+            result.add(path, "not a tie file: plnctl ignores it", level="note")
+    result.ties = len(ties)
+    _check_across(result, ties)
+    result.findings.sort(key=lambda f: (f.path != root, f.path, f.line or 0))
+    return result
+
+
+def _check_mode(result: Checkup, path: Path, *, directory: bool = False) -> None:
+    """Personal data: the directory is 0700 and files are 0600."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if mode & 0o077:
+        want = "700" if directory else "600"
+        result.add(
+            path,
+            f"others can read or change it (mode {mode:03o}); run: chmod {want} '{path}'",
+        )
+
+
+def toml_error_line(message: str) -> tuple[str, int | None]:
+    """tomllib's message without its '(at line N, column M)', and N."""
+    found = _TOML_AT.search(message)
+    if not found:
+        return message, None
+    return message[: found.start()] + message[found.end() :], int(found.group(1))
+
+
+def _read(result: Checkup, path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        result.add(path, _os_problem(exc))
+        return None
+
+
+def _os_problem(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied: plnctl cannot read it"
+    return exc.strerror or str(exc)
+
+
+def _load_toml(result: Checkup, path: Path, raw: bytes) -> tuple[dict[str, Any], str] | None:
+    import tomllib
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        result.add(path, f"not UTF-8 text (byte {exc.start})")
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        message, line = toml_error_line(str(exc))
+        result.add(path, f"not valid TOML: {message}", line)
+        return None
+
+
+def _check_tie(result: Checkup, path: Path) -> Tie | None:
+    from pydantic import ValidationError
+
+    from plnctl.model import SCHEMA_VERSION, Tie
+    from plnctl.tomlpos import line_of
+
+    raw = _read(result, path)
+    if raw is None:
+        return None
+    try:
+        tie = parse_tie(path, raw)
+    except TieFileError as exc:
+        loaded = _load_toml(result, path, raw)
+        if loaded is None:
+            return None
+        data, text = loaded
+        details: list[Any] = []
+        if not isinstance(exc, NewerSchemaError) and "'schema_version'" not in exc.problem:
+            data["schema_version"] = SCHEMA_VERSION
+            try:
+                Tie.model_validate(data)
+            except ValidationError as detail:
+                details = detail.errors()
+        for err in details:
+            loc = list(err["loc"])
+            result.add(path, f"field '{_dotted(loc)}': {err['msg']}", line_of(text, loc))
+        if not details:
+            result.add(path, exc.problem, line_of(text, ["schema_version"]))
+        return None
+    text = raw.decode("utf-8")
+    seen: dict[str, int] = {}
+    for index, event in enumerate(tie.events):
+        if event.id in seen:
+            result.add(
+                path,
+                f"event id {event.id!r} is used twice (events {seen[event.id] + 1} and "
+                f"{index + 1}); give one of them a new id",
+                line_of(text, ["events", index, "id"]),
+            )
+        else:
+            seen[event.id] = index
+    _check_file_name(result, path, tie)
+    return tie
+
+
+def _dotted(loc: Iterable[object]) -> str:
+    return "".join(
+        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc)
+    )
+
+
+def _check_file_name(result: Checkup, path: Path, tie: Tie) -> None:
+    """A slug that no longer matches the name: the file (or the name) was changed by hand."""
+    from plnctl.model import RESERVED_SLUGS, slugify
+
+    slug = path.name[: -len(TIE_SUFFIX)]
+    if slug in RESERVED_SLUGS:
+        result.add(
+            path,
+            f"{slug!r} is a device name on Windows, where this file cannot exist; rename it "
+            "if you sync your ties there",
+            level="note",
+        )
+    base = slugify(tie.name)
+    numbered = re.fullmatch(r"(.+)-\d+", slug)
+    if slug == base or (numbered and base.startswith(numbered.group(1))):
+        return
+    result.add(
+        path,
+        f"holds {tie.name!r}, whose file would be {base}{TIE_SUFFIX}: renamed by hand? "
+        f"plnctl keeps using the slug {slug!r}",
+        level="note",
+    )
+
+
+def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
+    """Two files claiming one tie: the same name, or copies of the same events."""
+    from plnctl.model import name_key
+
+    by_name: dict[str, Path] = {}
+    by_event: dict[str, Path] = {}
+    reported: set[tuple[Path, Path]] = set()
+    for path, _, tie in ties:
+        key = name_key(tie.name) or tie.name.casefold()
+        first = by_name.setdefault(key, path)
+        if first != path:
+            reported.add((first, path))
+            result.add(
+                path,
+                f"claims the same tie as {first.name} ({tie.name!r}); nothing was merged: "
+                "merge the two files by hand, or rename one of the ties",
+            )
+        # `share` events carry one id into every tie they went to, on purpose.
+        for event in tie.events:
+            if event.kind == "share":
+                continue
+            other = by_event.setdefault(event.id, path)
+            if other != path and (other, path) not in reported:
+                reported.add((other, path))
+                result.add(
+                    path,
+                    f"holds event {event.id!r} that {other.name} also holds: a copy of the "
+                    "same tie? nothing was merged: merge them by hand or delete the copy",
+                )
+
+
+def _check_settings(result: Checkup, path: Path) -> None:
+    from plnctl.settings import settings_from_dict
+    from plnctl.tomlpos import line_of
+
+    raw = _read(result, path)
+    loaded = None if raw is None else _load_toml(result, path, raw)
+    if loaded is None:
+        return
+    data, text = loaded
+    bad = False
+    for key, value in data.items():
+        try:
+            settings_from_dict({key: value})
+        except ValueError as exc:
+            bad = True
+            result.add(path, f"invalid setting: {exc}", line_of(text, [key]))
+    if not bad:
+        try:
+            settings_from_dict(data)
+        except ValueError as exc:
+            result.add(path, f"invalid settings: {exc}")
+
+
+def _check_shares(result: Checkup, path: Path) -> None:
+    import datetime as dt
+
+    from plnctl.tomlpos import line_of
+
+    raw = _read(result, path)
+    loaded = None if raw is None else _load_toml(result, path, raw)
+    if loaded is None:
+        return
+    data, text = loaded
+    shares = data.get("shares", [])
+    if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
+        result.add(path, "field 'shares' must be an array of tables", line_of(text, ["shares"]))
+        return
+    seen: set[str] = set()
+    for index, entry in enumerate(shares):
+        where = line_of(text, ["shares", index])
+        if not isinstance(entry.get("date"), dt.date):
+            result.add(path, f"share {index + 1}: 'date' must be a date (YYYY-MM-DD)", where)
+        if not isinstance(entry.get("what"), str) or not entry["what"].strip():
+            result.add(path, f"share {index + 1}: 'what' must say what was shared", where)
+        share_id = entry.get("id")
+        if isinstance(share_id, str) and share_id in seen:
+            result.add(path, f"share {index + 1}: id {share_id!r} is used twice", where)
+        if isinstance(share_id, str):
+            seen.add(share_id)
+
+
+def finding_text(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}" if finding.line else str(finding.path)
+    prefix = "note: " if finding.level == "note" else ""
+    return f"{where}: {prefix}{finding.message}"
+
+
+def checkup_json(result: Checkup) -> dict[str, Any]:
+    return {
+        "data_dir": str(result.root),
+        "ties": result.ties,
+        "ok": not result.errors,
+        "problems": [
+            {
+                "file": _relative(f.path, result.root),
+                "line": f.line,
+                "level": f.level,
+                "message": f.message,
+            }
+            for f in result.findings
+        ],
+    }
+
+
+def _relative(path: Path, root: Path) -> str:
+    return "." if path == root else os.path.relpath(path, root)
