@@ -586,3 +586,24 @@ def test_merge_never_loses_an_event(into_ids: list[str], dup_ids: list[str]) -> 
     assert sorted(ids) == sorted(set(into_ids) | set(dup_ids))
     assert result.events_added == len(set(dup_ids) - set(into_ids))
     assert [e.date for e in result.tie.events] == sorted(e.date for e in result.tie.events)
+
+
+def test_merge_keeps_two_events_that_share_an_id_and_fills_site_url() -> None:
+    dup = Tie(
+        name="Dup",
+        url="https://feed.example/rss",
+        site_url="https://feed.example",
+        events=[
+            Event(id="a", date=TODAY, kind="read"),
+            Event(id="a", date=TODAY - dt.timedelta(days=3), kind="comment"),
+            Event(id="a", date=TODAY, kind="read"),
+        ],
+    )
+    into = Tie(name="Into", events=[Event(id="b", date=TODAY, kind="read")])
+    merged = merge_ties(dup, into, "dup", "into").tie
+    assert sorted((e.date, e.kind) for e in merged.events) == sorted(
+        [(TODAY, "read"), (TODAY - dt.timedelta(days=3), "comment"), (TODAY, "read")]
+    )
+    assert len({e.id for e in merged.events}) == 3
+    assert merged.site_url == "https://feed.example"
+    assert merged.url == "https://feed.example/rss"

@@ -67,3 +67,12 @@ def test_unknown_fields_are_kept_on_rewrite() -> None:
 def test_long_names_cut_at_a_word() -> None:
     slug = slugify("The Extraordinarily Long Name Of A Very Verbose Podcast About Everything")
     assert slug == "the-extraordinarily-long-name-of-a-very-verbose"
+
+
+def test_an_event_typed_without_an_id_gets_the_same_id_on_every_read() -> None:
+    text = b'name = "Ann"\n\n[[events]]\ndate = 2025-01-01\nkind = "read"\n'
+    first = parse_tie(Path("ann.toml"), text)
+    again = parse_tie(Path("ann.toml"), text)
+    assert first.events[0].id == again.events[0].id
+    other = parse_tie(Path("ben.toml"), text)
+    assert other.events[0].id != first.events[0].id

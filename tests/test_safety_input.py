@@ -115,11 +115,19 @@ def test_clashing_slugs_get_a_suffix_and_never_overwrite(cli: Cli) -> None:
 
 def test_the_same_tie_under_a_different_spelling_is_refused(cli: Cli) -> None:
     cli.ok("add", "Ann Lee")
-    err = cli.fails("add", "ann-LEE!").err
-    assert err == (
-        "plnctl: error: 'Ann Lee' is already in your network as 'ann-lee'; "
-        "use `plnctl checkin ann-lee` or `plnctl set ann-lee`\n"
-    )
+    for spelling in ("ann-LEE", "Ann. Lee", "Ánn  Lee"):
+        err = cli.fails("add", spelling).err
+        assert err == (
+            "plnctl: error: 'Ann Lee' is already in your network as 'ann-lee'; "
+            "use `plnctl checkin ann-lee` or `plnctl set ann-lee`\n"
+        )
+
+
+def test_symbols_make_a_different_name(cli: Cli) -> None:
+    assert cli.ok("add", "C").out == "c\n"
+    assert cli.ok("add", "C++").out == "c-2\n"
+    assert cli.ok("add", "C#").out == "c-3\n"
+    assert cli.fails("add", "c").code == 1
 
 
 def test_a_slug_argument_never_reaches_outside_the_data_dir(cli: Cli) -> None:

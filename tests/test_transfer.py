@@ -414,3 +414,35 @@ def test_command_is_documented(cli: Cli, command: str) -> None:
     docs = Path(__file__).parent.parent / "docs"
     assert f"\n## plnctl {command}\n" in (docs / "cli.md").read_text("utf-8")
     assert f"plnctl {command}" in (docs / "formats.md").read_text("utf-8")
+
+
+def test_a_backup_keeps_ties_that_share_a_url_or_a_name(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Ann", "--url", "https://uni.example.org")
+    cli.ok("add", "Bob", "--url", "https://uni.example.org")
+    cli.ok("checkin", "bob")
+    (cli.data_dir / "bob-copy.toml").write_bytes(cli.tie_file("bob").read_bytes())
+    backup = tmp_path / "backup.json"
+    cli.ok("export", "--output", str(backup))
+    restored = tmp_path / "restored"
+    for _ in range(2):  # and a second restore adds nothing
+        cli.ok("--data-dir", str(restored), "import", str(backup))
+        assert sorted(p.name for p in restored.glob("*.toml")) == [
+            "ann.toml",
+            "bob-copy.toml",
+            "bob.toml",
+        ]
+    for slug in ("ann", "bob", "bob-copy"):
+        assert tomllib.loads((restored / f"{slug}.toml").read_text()) == cli.read_tie(slug)
+
+
+def test_a_person_is_not_matched_by_a_shared_url(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Ann Lee", "--url", "https://uni.example.edu")
+    card = tmp_path / "bob.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Stone\r\nN:Stone;Bob;;;\r\n"
+        "URL:https://uni.example.edu\r\nNOTE:met at a workshop\r\nEND:VCARD\r\n"
+    )
+    result = cli.ok("import", str(card))
+    assert "added" in result.out and "bob-stone" in result.out
+    assert "note" not in cli.read_tie("ann-lee")
+    assert cli.read_tie("bob-stone")["note"] == "met at a workshop"

@@ -47,9 +47,9 @@ def read_heads(root: Path) -> list[tuple[str, dict[str, Any]]]:
             head, _, _ = text.partition(_EVENTS)
             try:
                 data = tomllib.loads(head)
-            except tomllib.TOMLDecodeError:
+            except (tomllib.TOMLDecodeError, RecursionError):
                 data = tomllib.loads(text)  # fields after the events: read it all
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             continue
         heads.append((slug, data))
     return heads

@@ -221,18 +221,29 @@ def merge_ties(dup: Tie, into: Tie, dup_slug: str, into_slug: str) -> Merged:
     INTO's. Pure: neither tie is written.
     """
     merged = into.model_copy(deep=True)
-    known = {e.id for e in merged.events}
+    from plnctl.model import new_event_id
+
+    into_ids = {e.id for e in merged.events}
+    dup_seen: dict[str, Event] = {}
     extra: list[Event] = []
     for event in dup.events:
-        if event.id not in known:
-            extra.append(event.model_copy(deep=True))
-            known.add(event.id)
+        if event.id in into_ids:
+            continue
+        copy = event.model_copy(deep=True)
+        earlier = dup_seen.setdefault(event.id, event)
+        if earlier is not event:
+            if earlier == event:
+                continue  # the same event twice in the duplicate's file
+            # One id on two different events (a sync conflict or a hand edit):
+            # keep both, the second under a new id.
+            copy.id = new_event_id()
+        extra.append(copy)
     # Stable sort: a day's events keep their order, INTO's first.
     merged.events = sorted([*merged.events, *extra], key=lambda e: e.date)
     merged.topics, topics_added = _union(into.topics, dup.topics)
     merged.tags, tags_added = _union(into.tags, dup.tags)
     filled = []
-    for name in ("url", "every", "pin"):
+    for name in ("url", "site_url", "every", "pin"):
         if getattr(merged, name) is None and getattr(dup, name) is not None:
             setattr(merged, name, getattr(dup, name))
             filled.append(name)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from plnctl.errors import NewerSchemaError, TieFileError
 from plnctl.store import (
     LOCK_FILE,
+    NESTED_TOO_DEEPLY,
     SHARES_FILE,
     TEMP_SUFFIX,
     TIE_SUFFIX,
@@ -165,10 +166,13 @@ def _load_toml(result: Checkup, path: Path, raw: bytes) -> tuple[dict[str, Any],
         result.add(path, f"not UTF-8 text (byte {exc.start})")
         return None
     try:
-        return tomllib.loads(text), text
+        return tomllib.loads(text.removeprefix("\ufeff")), text
     except tomllib.TOMLDecodeError as exc:
         message, line = toml_error_line(str(exc))
         result.add(path, f"not valid TOML: {message}", line)
+        return None
+    except RecursionError:
+        result.add(path, NESTED_TOO_DEEPLY)
         return None
 
 

@@ -132,10 +132,25 @@ def slugify(name: str) -> str:
     return slug
 
 
+# Characters that only separate words: `Ann Lee`, `Ann-Lee` and `Ann. Lee` are one name.
+_SEPARATORS = frozenset(".,'\"`\u2018\u2019\u201c\u201d")
+
+
 def name_key(name: str) -> str:
-    """What two names must share to be the same tie: letters and digits, no case or accents."""
+    """What two names must share to be the same tie.
+
+    Case, accents, spaces, dashes, dots, commas and quotes are ignored; other
+    symbols count, so `C`, `C++` and `C#` stay three ties.
+    """
     decomposed = unicodedata.normalize("NFKD", name).casefold()
-    return "".join(c for c in decomposed if c.isalnum())
+    return "".join(
+        c
+        for c in decomposed
+        if not unicodedata.combining(c)
+        and not c.isspace()
+        and unicodedata.category(c) not in ("Pd", "Pc")
+        and c not in _SEPARATORS
+    )
 
 
 def same_name(a: str, b: str) -> bool:

@@ -309,10 +309,8 @@ class Network:
             problems.append(exc)
             log = []
         for entry in log:
-            day = entry.get("date")
-            if isinstance(day, dt.datetime):  # a hand-typed time of day
-                day = day.date()
-            if not isinstance(day, dt.date) or not entry.get("what"):
+            day = self.store.share_day(entry)
+            if day is None or not entry.get("what"):
                 continue
             share_id = str(entry.get("id", ""))
             by_id[share_id or f"log-{len(by_id)}"] = ShareRecord(

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -207,10 +208,19 @@ def _table(title: str | None = None) -> Table:
     )
 
 
+def visible(value: str) -> str:
+    """Text safe for a terminal: control characters (but tab and newline) as escapes."""
+    if value.isprintable():
+        return value
+    return "".join(
+        c if c in "\t\n" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in value
+    )
+
+
 def _styled(value: str, style: str | None) -> str:
     from rich.markup import escape
 
-    text = escape(value)
+    text = escape(visible(value))
     return text if plain() or not style else f"[{style}]{text}[/]"
 
 

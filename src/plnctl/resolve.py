@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from plnctl.errors import AmbiguousTieError, UnknownTieError
+from plnctl.errors import AmbiguousTieError, InvalidValueError, UnknownTieError
 
 
 def resolve(query: str, names: Mapping[str, str]) -> str:
@@ -16,6 +16,8 @@ def resolve(query: str, names: Mapping[str, str]) -> str:
     from plnctl.model import slugify
 
     text = query.strip()
+    if not text:
+        raise InvalidValueError("an empty TIE names no tie: give a slug, a name or its start")
     if text in names:
         return text
     folded = text.casefold()

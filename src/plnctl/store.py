@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 import tempfile
@@ -29,6 +30,7 @@ TIE_SUFFIX = ".toml"
 LOCK_FILE = ".lock"
 SHARES_FILE = "_shares.toml"
 TEMP_SUFFIX = ".tmp"
+NESTED_TOO_DEEPLY = "values nested too deeply to read (arrays or tables inside one another)"
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
@@ -121,9 +123,12 @@ def parse_tie(path: Path, raw: bytes) -> Tie:
     except UnicodeDecodeError as exc:
         raise TieFileError(path, f"not UTF-8 text (byte {exc.start})") from None
     try:
-        data = tomllib.loads(text)
+        # A byte-order mark is not TOML, but some editors on Windows add one.
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise TieFileError(path, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise TieFileError(path, NESTED_TOO_DEEPLY) from None
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise TieFileError(path, "field 'schema_version' must be a whole number >= 1")
@@ -134,10 +139,27 @@ def parse_tie(path: Path, raw: bytes) -> Tie:
             f"{SCHEMA_VERSION}); upgrade plnctl to use it. The file was not changed",
         )
     data["schema_version"] = SCHEMA_VERSION
+    _give_ids(path, data)
     try:
         return Tie.model_validate(data)
     except ValidationError as exc:
         raise TieFileError(path, format_validation_error(exc, text)) from None
+    except RecursionError:
+        raise TieFileError(path, NESTED_TOO_DEEPLY) from None
+
+
+def _give_ids(path: Path, data: dict[str, Any]) -> None:
+    """An event typed in by hand without an id gets one derived from the file,
+    its place and its content: the same on every read, so it stays mergeable."""
+    import hashlib
+
+    events = data.get("events")
+    if not isinstance(events, list):
+        return
+    for index, event in enumerate(events):
+        if isinstance(event, dict) and "id" not in event:
+            seed = f"{path.name}|{index}|{sorted(event.items(), key=lambda kv: kv[0])!r}"
+            event["id"] = "h" + hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()[:15]
 
 
 def dump_tie(tie: Tie) -> bytes:
@@ -319,7 +341,7 @@ class Store:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
             return settings_from_dict(data)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise TieFileError(path, f"invalid settings: {exc}") from None
 
     def shares_path(self) -> Path:
@@ -341,10 +363,20 @@ class Store:
             data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise TieFileError(path, f"not valid TOML: {exc}") from None
+        except RecursionError:
+            raise TieFileError(path, NESTED_TOO_DEEPLY) from None
         shares = data.get("shares", [])
         if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
             raise TieFileError(path, "field 'shares' must be an array of tables")
         return shares
+
+    @staticmethod
+    def share_day(entry: dict[str, Any]) -> dt.date | None:
+        """The date of a share log entry (a hand-typed time of day is dropped)."""
+        day = entry.get("date")
+        if isinstance(day, dt.datetime):
+            return day.date()
+        return day if isinstance(day, dt.date) else None
 
     def save_shares(self, shares: list[dict[str, Any]]) -> None:
         import tomli_w

@@ -139,6 +139,8 @@ class Planner:
             self._index(slug, tie)
         self.outcomes: dict[str, Outcome] = {}
         self.slug_map: dict[str, str] = {}  # a backup's slug -> the slug here
+        # Ties a backup's records already landed on: two of them never share one.
+        self.claimed: set[str] = set()
 
     def _index(self, slug: str, tie: Tie) -> None:
         for url in (tie.url, tie.site_url):
@@ -146,26 +148,38 @@ class Planner:
                 self.by_url.setdefault((tie.kind, normalize_url(url)), slug)
         self.by_name.setdefault(_name_key(tie.name), slug)
 
-    def match(self, tie: Tie) -> str | None:
-        for url in (tie.url, tie.site_url):
-            if url:
-                slug = self.by_url.get((tie.kind, normalize_url(url)))
-                if slug:
-                    return slug
+    def match(self, record: Incoming) -> str | None:
+        """The tie here that `record` describes, or None for a new one.
+
+        A backup is restored by slug (and name), so two ties that share a
+        name or a URL stay two. From other formats a source is matched by
+        its feed or site URL, then by name; a person by name only, since
+        people often share an institution's URL.
+        """
+        from plnctl.model import same_name
+
+        tie = record.tie
+        if record.slug is not None:
+            mine = self.ties.get(record.slug)
+            if mine is not None and same_name(mine.name, tie.name):
+                return record.slug
+            # Restored before under another slug (its own was taken)?
+            slug = self.by_name.get(_name_key(tie.name))
+            return slug if slug not in self.claimed else None
+        if tie.kind == "source":
+            for url in (tie.url, tie.site_url):
+                if url:
+                    slug = self.by_url.get((tie.kind, normalize_url(url)))
+                    if slug:
+                        return slug
         return self.by_name.get(_name_key(tie.name))
 
     def free_slug(self, name: str, wanted: str | None) -> str:
-        from plnctl.model import slugify
+        from plnctl.model import RESERVED_SLUGS, slugify, unique_slug
 
-        if wanted and wanted not in self.taken:
+        if wanted and wanted not in self.taken and wanted not in RESERVED_SLUGS:
             return wanted
-        base = slugify(name)
-        slug, number = base, 2
-        while slug in self.taken:
-            suffix = f"-{number}"
-            slug = base[: 48 - len(suffix)].rstrip("-") + suffix
-            number += 1
-        return slug
+        return unique_slug(slugify(name), self.taken)
 
     def writable(self, slug: str) -> Tie:
         """The tie to change: a copy, so a dry run leaves what was loaded untouched."""
@@ -175,7 +189,7 @@ class Planner:
         return self.ties[slug]
 
     def take(self, record: Incoming) -> str:
-        slug = self.match(record.tie)
+        slug = self.match(record)
         if slug is None:
             tie = record.tie.model_copy(deep=True)
             tie.via = None  # resolved once every record is in
@@ -198,6 +212,7 @@ class Planner:
                 outcome.kept.extend(f for f in kept if f not in outcome.kept)
         if record.slug:
             self.slug_map.setdefault(record.slug, slug)
+            self.claimed.add(slug)
         return slug
 
     def _note(self, outcome: Outcome, changed: list[str]) -> None:
@@ -270,7 +285,7 @@ def read_settings(store: Store) -> dict[str, Any] | None:
         return tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise TieFileError(path, f"cannot read the settings: {exc}") from None
 
 

@@ -64,7 +64,8 @@ def public_share_dates(store: Store, problems: list[TieFileError]) -> list[dt.da
     except TieFileError as exc:
         problems.append(exc)
         return []
-    return [entry["date"] for entry in log if isinstance(entry.get("date"), dt.date)]
+    days = [store.share_day(entry) for entry in log]
+    return [day for day in days if day is not None]
 
 
 @app.command()

@@ -117,6 +117,8 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
+    except RecursionError:
+        raise FormatError(f"{what} nests values too deeply to read") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise FormatError(
             f'{what} is not a plnctl backup (no "format": "{FORMAT_NAME}"); '
