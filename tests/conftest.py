@@ -65,7 +65,11 @@ class Cli:
         env.update(kwargs.pop("env", {}))
         return subprocess.run(
             [sys.executable, "-m", "plnctl", *args],
-            capture_output=True, text=True, env=env, check=False, **kwargs,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            **kwargs,
         )
 
     def tie_file(self, slug: str) -> Path:

@@ -86,6 +86,10 @@ class Tie(BaseModel):
     def _name_is_printable(cls, value: str) -> str:
         return check_name(value)
 
+    def moments(self) -> list[tuple[dt.date, str]]:
+        """The events as the tie model sees them: (date, kind), in file order."""
+        return [(e.date, e.kind) for e in self.events]
+
     def sorted_events(self) -> list[Event]:
         return sorted(self.events, key=lambda e: e.date)
 

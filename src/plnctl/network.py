@@ -83,7 +83,9 @@ class Network:
 
     def names(self) -> dict[str, str]:
         """slug -> name of every readable tie."""
-        ties, _ = self.store.load_all()
+        from plnctl.index import load_summaries
+
+        ties, _ = load_summaries(self.store)
         return {slug: tie.name for slug, tie in ties}
 
     def find(self, query: str) -> str:
@@ -132,11 +134,10 @@ class Network:
         base = slugify(name)
         key = name_key(name) or name.casefold()
         with self.store.lock(self.on_wait):
-            existing, _ = self.store.load_all()
-            for slug, other in existing:
-                if (name_key(other.name) or other.name.casefold()) == key:
+            for slug, other in self.names().items():
+                if (name_key(other) or other.casefold()) == key:
                     raise DuplicateTieError(
-                        f"{other.name!r} is already in your network as {slug!r}; "
+                        f"{other!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
                     )
             slug = base

@@ -99,7 +99,9 @@ def event_json(e: Event) -> dict[str, Any]:
 def show_json(v: TieView, as_of: dt.date) -> dict[str, Any]:
     doc = tie_json(v)
     doc["as_of"] = as_of.isoformat()
-    doc["events"] = [event_json(e) for e in v.tie.sorted_events() if e.date <= as_of]
+    from plnctl.review import full_tie
+
+    doc["events"] = [event_json(e) for e in full_tie(v).sorted_events() if e.date <= as_of]
     return doc
 
 
@@ -328,8 +330,10 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
 def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
     from rich.panel import Panel
 
+    from plnctl.review import full_tie
+
     out = console()
-    t, d = v.tie, v.derived
+    t, d = full_tie(v), v.derived
     fields = [
         ("slug", v.slug),
         ("kind", t.kind),

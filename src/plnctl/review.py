@@ -11,7 +11,11 @@ from plnctl.settings import Settings
 from plnctl.ties import Derived, Participation, derive, participation
 
 if TYPE_CHECKING:
+    from plnctl.index import TieSummary
     from plnctl.model import Tie
+
+    # A whole tie file, or its summary from the index: both carry what review needs.
+    TieData = Tie | TieSummary
 
 # Sections in the order PRODUCT.md gives them.
 SECTIONS = ("at-risk", "due", "dormant", "taking")
@@ -29,7 +33,7 @@ class TieView:
     """A tie with everything derived from it as of one date."""
 
     slug: str
-    tie: Tie
+    tie: TieData
     derived: Derived
 
     @property
@@ -37,9 +41,17 @@ class TieView:
         return self.tie.name
 
 
-def view(slug: str, tie: Tie, as_of: dt.date, settings: Settings) -> TieView:
-    moments = [(e.date, e.kind) for e in tie.events]
-    derived = derive(moments, as_of, settings, every=tie.every, pin=tie.pin)
+def full_tie(v: TieView) -> Tie:
+    """The whole tie behind a view: showing a history needs each event's note and link."""
+    from plnctl.model import Tie
+
+    if not isinstance(v.tie, Tie):
+        raise TypeError(f"{v.slug}: a summary from the index has no event details")
+    return v.tie
+
+
+def view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
+    derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
     return TieView(slug=slug, tie=tie, derived=derived)
 
 
@@ -118,7 +130,7 @@ def _fmt_days(value: float) -> str:
     return f"{value:g} days"
 
 
-def hidden_reason(tie: Tie, as_of: dt.date) -> str | None:
+def hidden_reason(tie: TieData, as_of: dt.date) -> str | None:
     if tie.archived:
         return "archived"
     if tie.snoozed_until is not None and tie.snoozed_until > as_of:
@@ -127,7 +139,7 @@ def hidden_reason(tie: Tie, as_of: dt.date) -> str | None:
 
 
 def build_review(
-    ties: Iterable[tuple[str, Tie]],
+    ties: Iterable[tuple[str, TieData]],
     as_of: dt.date,
     settings: Settings,
     *,
@@ -138,7 +150,7 @@ def build_review(
     hidden = {"archived": 0, "snoozed": 0}
     moments: list[tuple[dt.date, str]] = []
     for slug, tie in ties:
-        moments.extend((e.date, e.kind) for e in tie.events)
+        moments.extend(tie.moments())
         why_hidden = hidden_reason(tie, as_of)
         if why_hidden:
             hidden[why_hidden] += 1

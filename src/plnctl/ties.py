@@ -89,6 +89,7 @@ def replay_status(events: Sequence[Moment], as_of: dt.date, settings: Settings) 
     energy = energy_at_prev = 0.0
     prev: dt.date | None = None
     seen: list[dt.date] = []
+    first_recent = 0  # seen[first_recent:] are the days inside the window
     for day in sorted(days):
         if prev is not None:
             energy = decay(energy, (day - prev).days, settings.half_life_days)
@@ -98,7 +99,9 @@ def replay_status(events: Sequence[Moment], as_of: dt.date, settings: Settings) 
         energy += days[day]
         energy_at_prev = energy
         seen.append(day)
-        recent = sum(1 for d in seen if (day - d).days < settings.strong_window_days)
+        while (day - seen[first_recent]).days >= settings.strong_window_days:
+            first_recent += 1
+        recent = len(seen) - first_recent
         if not strong and energy >= settings.strong_at and recent >= settings.strong_min_days:
             strong = True
             strong_since = day

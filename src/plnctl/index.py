@@ -1,0 +1,276 @@
+"""A derived index of the data directory, so commands that read every tie need not parse them.
+
+The tie files stay the truth. The index keeps, per file, what `review`,
+`list` and name lookups need, next to the file's size, mtime, ctime and
+inode; a file whose stat differs, or that changed too close to when the
+index last looked at it to rule out a rewrite within one timestamp tick, is
+read again. An index that is missing, corrupt, or written by another plnctl,
+Python or settings file is rebuilt without a word.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import hashlib
+import marshal
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plnctl import __version__
+from plnctl.errors import TieFileError, UnknownTieError
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+    from plnctl.store import Store
+
+CACHE_ENV = "PLNCTL_CACHE_DIR"
+FORMAT = 1
+MAGIC = b"plnctl-index\n"
+DIGEST_SIZE = 32
+# A file whose mtime or ctime lies within this of the moment the index looked
+# at it may be rewritten again in the same timestamp tick with the same size;
+# such an entry is read again instead of trusted (git calls this "racy").
+RACY_NS = 2_000_000_000
+
+Moment = tuple[dt.date, str]
+StatKey = tuple[int, int, int, int]
+
+_dates: dict[int, dt.date] = {}
+
+
+def _date(ordinal: int) -> dt.date:
+    day = _dates.get(ordinal)
+    if day is None:
+        day = _dates[ordinal] = dt.date.fromordinal(ordinal)
+    return day
+
+
+@dataclass(slots=True, eq=False)
+class TieSummary:
+    """What review, list and name lookups read of a tie; events as (date, kind) only."""
+
+    name: str
+    kind: str
+    url: str | None
+    topics: list[str]
+    tags: list[str]
+    via: str | None
+    every: int | None
+    note: str | None
+    pin: str | None
+    added: dt.date | None
+    archived: bool
+    snoozed_until: dt.date | None
+    days: bytes  # the event dates as native int32 ordinals, in file order
+    kinds: str  # the event kinds joined by "|", in file order
+    _moments: list[Moment] | None = None
+
+    def moments(self) -> list[Moment]:
+        """The events as the tie model sees them: (date, kind), in file order."""
+        if self._moments is None:
+            ordinals = array.array("i")
+            ordinals.frombytes(self.days)
+            kinds = self.kinds.split("|") if self.kinds else []
+            self._moments = list(zip(map(_date, ordinals), kinds, strict=True))
+        return self._moments
+
+
+def _ordinal(day: dt.date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def record_of(tie: Tie) -> tuple[Any, ...]:
+    """The index's plain-data record of a validated tie."""
+    days = array.array("i", [e.date.toordinal() for e in tie.events]).tobytes()
+    return (
+        tie.name,
+        tie.kind,
+        tie.url,
+        list(tie.topics),
+        list(tie.tags),
+        tie.via,
+        tie.every,
+        tie.note,
+        tie.pin,
+        _ordinal(tie.added),
+        tie.archived,
+        _ordinal(tie.snoozed_until),
+        days,
+        "|".join(e.kind for e in tie.events),
+    )
+
+
+def summary_of(record: tuple[Any, ...]) -> TieSummary:
+    """A summary from an index record (see `record_of` for the order of its fields)."""
+    added, snoozed = record[9], record[11]
+    return TieSummary(
+        name=record[0],
+        kind=record[1],
+        url=record[2],
+        topics=record[3],
+        tags=record[4],
+        via=record[5],
+        every=record[6],
+        note=record[7],
+        pin=record[8],
+        added=None if added is None else _date(added),
+        archived=record[10],
+        snoozed_until=None if snoozed is None else _date(snoozed),
+        days=record[12],
+        kinds=record[13],
+    )
+
+
+# -- where the index lives ----------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """$PLNCTL_CACHE_DIR, else the platform's user cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("plnctl", appauthor=False))
+
+
+def index_path(root: Path) -> Path:
+    """One index per data directory, named by a hash of its resolved path."""
+    resolved = os.fsencode(str(root.resolve()))
+    return cache_dir() / f"index-{hashlib.sha256(resolved).hexdigest()[:24]}.bin"
+
+
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _identity(store: Store) -> tuple[Any, ...]:
+    """What the whole index depends on; any change rebuilds it."""
+    from plnctl.settings import SETTINGS_FILE
+
+    try:
+        settings: StatKey | None = _stat_key(os.stat(store.root / SETTINGS_FILE))
+    except OSError:
+        settings = None
+    return (
+        FORMAT,
+        __version__,
+        sys.version,
+        sys.byteorder,
+        str(store.root.resolve()),
+        settings,
+    )
+
+
+# -- reading and writing the index --------------------------------------------
+
+
+def _read_index(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
+    """(when the index last looked at the files, slug -> (stat key, record)), or (0, {})."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return 0, {}
+    head = len(MAGIC) + DIGEST_SIZE
+    if not blob.startswith(MAGIC) or len(blob) < head:
+        return 0, {}
+    payload = blob[head:]
+    if hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() != blob[len(MAGIC) : head]:
+        return 0, {}
+    try:
+        doc = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return 0, {}
+    if (
+        not isinstance(doc, dict)
+        or doc.get("identity") != identity
+        or not isinstance(doc.get("seen_ns"), int)
+        or not isinstance(doc.get("ties"), dict)
+    ):
+        return 0, {}
+    return doc["seen_ns"], doc["ties"]
+
+
+def _write_index(
+    path: Path, identity: tuple[Any, ...], seen_ns: int, entries: dict[str, Any]
+) -> None:
+    from plnctl.store import atomic_write
+
+    payload = marshal.dumps({"identity": identity, "seen_ns": seen_ns, "ties": entries})
+    digest = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(path, MAGIC + digest + payload)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _read_tie(store: Store, slug: str) -> tuple[Tie, StatKey | None]:
+    """Parse one file; the stat is taken before reading, so a later change always shows."""
+    from plnctl.store import parse_tie
+
+    path = store.path_for(slug)
+    try:
+        with open(path, "rb") as handle:
+            key = _stat_key(os.fstat(handle.fileno()))
+            raw = handle.read()
+    except OSError:
+        # Let the store raise the error every other command would; if the
+        # file reads now after all, use it without caching it.
+        return store.load(slug), None
+    return parse_tie(path, raw), key
+
+
+def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[TieFileError]]:
+    """Like `Store.load_all`, from the index where it provably matches the files.
+
+    Broken files are never cached: they are parsed on every call, so they
+    give the same warnings as without an index.
+    """
+    started_ns = time.time_ns()
+    slugs = store.slugs()
+    path = index_path(store.root)
+    identity = _identity(store)
+    seen_ns, old = _read_index(path, identity)
+    trust_before = seen_ns - RACY_NS
+    entries: dict[str, Any] = {}
+    result: list[tuple[str, TieSummary]] = []
+    problems: list[TieFileError] = []
+    changed = False
+    root = store.root
+    for slug in slugs:
+        hit = old.get(slug)
+        summary = None
+        if hit is not None:
+            try:
+                key = _stat_key(os.stat(root / f"{slug}.toml"))
+            except OSError:
+                key = None
+            if key is not None and key == hit[0] and max(key[1], key[3]) < trust_before:
+                try:
+                    summary = summary_of(hit[1])
+                    entries[slug] = hit
+                except (TypeError, ValueError):
+                    summary = None
+        if summary is None:
+            try:
+                tie, key = _read_tie(store, slug)
+            except UnknownTieError:
+                continue  # removed while we listed
+            except TieFileError as exc:
+                problems.append(exc)
+                continue
+            record = record_of(tie)
+            summary = summary_of(record)
+            if key is not None:
+                entries[slug] = (key, record)
+                changed = True
+        result.append((slug, summary))
+    if changed or entries.keys() != old.keys():
+        _write_index(path, identity, started_ns, entries)
+    return result, problems
