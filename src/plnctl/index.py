@@ -76,7 +76,10 @@ class TieSummary:
             ordinals = array.array("i")
             ordinals.frombytes(self.days)
             kinds = self.kinds.split("|") if self.kinds else []
-            self._moments = list(zip(map(_date, ordinals), kinds, strict=True))
+            missing = set(ordinals).difference(_dates)
+            for ordinal in missing:
+                _dates[ordinal] = dt.date.fromordinal(ordinal)
+            self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
         return self._moments
 
 

@@ -90,8 +90,8 @@ class Network:
 
     def find(self, query: str) -> str:
         """Resolve TIE; an exact slug needs no scan of the directory."""
-        from plnctl.model import SLUG_RE
         from plnctl.resolve import resolve
+        from plnctl.slug import SLUG_RE
 
         text = query.strip()
         if SLUG_RE.match(text) and self.store.exists(text):

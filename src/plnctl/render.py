@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from plnctl.model import Event, Tie
     from plnctl.network import ShareRecord
+    from plnctl.plaintable import PlainTable
     from plnctl.review import Review, TieView
     from plnctl.settings import Settings
 
@@ -167,13 +168,29 @@ def emit(out: Console, renderable: object) -> None:
     if not plain():
         out.print(renderable)
         return
+    from plnctl.plaintable import PlainTable
+
+    if isinstance(renderable, PlainTable):
+        lines = renderable.lines()
+        if lines is not None:
+            sys.stdout.write("\n".join(lines) + "\n")
+            return
+        renderable = renderable.to_rich(_rich_table(renderable.title))
     with out.capture() as captured:
         out.print(renderable)
     text = "\n".join(line.rstrip() for line in captured.get().splitlines())
     sys.stdout.write(text + "\n")
 
 
-def _table(title: str | None = None) -> Table:
+def _table(title: str | None = None) -> Table | PlainTable:
+    if plain():
+        from plnctl.plaintable import PlainTable
+
+        return PlainTable(title)
+    return _rich_table(title)
+
+
+def _rich_table(title: str | None) -> Table:
     from rich import box
     from rich.table import Table
 

@@ -161,7 +161,7 @@ class Store:
 
     def path_for(self, slug: str) -> Path:
         """The file of a slug; a slug can never name anything outside the directory."""
-        from plnctl.model import SLUG_RE
+        from plnctl.slug import SLUG_RE
 
         if not SLUG_RE.match(slug):
             raise InvalidValueError(
@@ -188,7 +188,7 @@ class Store:
 
     def slugs(self) -> list[str]:
         """Slugs of every tie file, sorted; other files are ignored."""
-        from plnctl.model import SLUG_RE
+        from plnctl.slug import SLUG_RE
 
         self.check_dir()
         try:

@@ -1,0 +1,85 @@
+"""Plain tables for piped output: rich's borderless layout, without rich's cost per cell.
+
+Laying out a table of thousands of rows with rich takes seconds; plain output
+(piped, or NO_COLOR) needs only padding. Text that rich would treat
+specially (markup, escapes, control characters, line breaks) goes to rich, so
+the output is the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# Characters that make rich do more than pad: markup and escapes, tabs, line breaks.
+_SPECIAL = frozenset("[\\\t\n\r\x0b\x0c")
+
+
+def _simple(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable() and not _SPECIAL.intersection(text)
+    return text.isprintable() and "[" not in text and "\\" not in text
+
+
+class PlainTable:
+    """Columns, rows and a title, laid out like rich's borderless table when plain."""
+
+    def __init__(self, title: str | None = None) -> None:
+        self.title = title
+        self.headers: list[str] = []
+        self.rows: list[Sequence[str]] = []
+
+    def add_column(self, header: str, overflow: str = "fold") -> None:
+        self.headers.append(header)
+
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(cells)
+
+    def lines(self) -> list[str] | None:
+        """The table's lines, right-stripped; None when only rich can lay it out."""
+        from rich.cells import cell_len
+
+        columns = len(self.headers)
+        if not self.rows or any(len(row) != columns for row in self.rows):
+            return None
+        texts = [self.headers, *self.rows]
+        widths = [0] * columns
+        for row in texts:
+            for i, cell in enumerate(row):
+                if not cell.isascii() or not cell.isprintable() or _SPECIAL.intersection(cell):
+                    if not _simple(cell):
+                        return None
+                    width = cell_len(cell)
+                else:
+                    width = len(cell)
+                if width > widths[i]:
+                    widths[i] = width
+        total = sum(widths) + 2 * (columns - 1)
+        out: list[str] = []
+        if self.title is not None:
+            if not _simple(self.title) or cell_len(self.title) > total:
+                return None
+            out.append(self.title.rstrip())
+        ascii_only = all(cell.isascii() for row in texts for cell in row)
+        last = columns - 1
+        for row in texts:
+            parts = []
+            for i, cell in enumerate(row):
+                if i == last:
+                    parts.append(cell)
+                else:
+                    width = len(cell) if ascii_only else cell_len(cell)
+                    parts.append(cell + " " * (widths[i] - width + 2))
+            out.append("".join(parts).rstrip())
+        return out
+
+    def to_rich(self, table: Table) -> Table:
+        """Fill `table` (made with the plain style) with these columns and rows."""
+        for header in self.headers:
+            table.add_column(header, overflow="fold")
+        for row in self.rows:
+            table.add_row(*row)
+        return table
