@@ -59,7 +59,7 @@ class PlainTable:
                     widths[i] = width
         total = sum(widths) + 2 * (columns - 1)
         out: list[str] = []
-        if self.title is not None:
+        if self.title:
             if not _simple(self.title) or cell_len(self.title) > total:
                 return None
             out.append(self.title.rstrip())
