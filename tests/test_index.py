@@ -177,8 +177,8 @@ def test_forged_index_for_another_identity_is_not_trusted(network: Cli) -> None:
     path = index_file(network.data_dir)
     seen_ns, entries = index._read_index(path, index._identity(store))
     assert entries
-    key, record = entries["ann-lee"]
-    forged = {**entries, "ann-lee": (key, ("Forged Name", *record[1:]))}
+    key, digest, record = entries["ann-lee"]
+    forged = {**entries, "ann-lee": (key, digest, ("Forged Name", *record[1:]))}
     older = ("0.0.1", *index._identity(store)[2:])
     identity = (index.FORMAT, *older)
     index._write_index(path, identity, seen_ns, forged)
@@ -189,13 +189,13 @@ def test_newer_plnctl_version_rebuilds(network: Cli, monkeypatch: pytest.MonkeyP
     store = Store(network.data_dir)
     path = index_file(network.data_dir)
     seen_ns, entries = index._read_index(path, index._identity(store))
-    key, record = entries["ann-lee"]
+    key, digest, record = entries["ann-lee"]
     # A record that disagrees with the file, under the current identity:
     index._write_index(
         path,
         index._identity(store),
         seen_ns,
-        {**entries, "ann-lee": (key, ("Stale Name", *record[1:]))},
+        {**entries, "ann-lee": (key, digest, ("Stale Name", *record[1:]))},
     )
     monkeypatch.setattr(index, "__version__", "99.0.0")
     listing = network.ok("list", "--json").out
@@ -255,3 +255,12 @@ def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv(index.CACHE_ENV, str(tmp_path / "elsewhere"))
     assert index.cache_dir() == tmp_path / "elsewhere"
     assert index.index_path(tmp_path).parent == tmp_path / "elsewhere"
+
+
+def test_touched_file_with_the_same_content_is_not_parsed_again(
+    network: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = network.tie_file("ann-lee")
+    path.write_bytes(path.read_bytes())  # as `git checkout` or a sync tool might
+    monkeypatch.setattr("plnctl.store.parse_tie", lambda *a: 1 / 0)
+    assert '"Ann Lee"' in network.ok("list", "--json").out

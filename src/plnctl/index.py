@@ -213,34 +213,48 @@ def _write_index(
         pass  # a cache that cannot be written only costs time
 
 
-def _read_tie(store: Store, slug: str) -> tuple[Tie, StatKey | None]:
-    """Parse one file; the stat is taken before reading, so a later change always shows."""
-    from plnctl.store import parse_tie
-
+def _read_file(store: Store, slug: str) -> tuple[bytes, StatKey | None]:
+    """A file's bytes, and its stat taken before reading, so a later change always shows."""
     path = store.path_for(slug)
     try:
         with open(path, "rb") as handle:
             key = _stat_key(os.fstat(handle.fileno()))
-            raw = handle.read()
+            return handle.read(), key
     except OSError:
         # Let the store raise the error every other command would; if the
         # file reads now after all, use it without caching it.
-        return store.load(slug), None
-    return parse_tie(path, raw), key
+        return store.read_bytes(slug), None
+
+
+def _content_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _summary(entry: Any) -> TieSummary | None:
+    try:
+        return summary_of(entry[2])
+    except (TypeError, ValueError, IndexError):
+        return None  # not a record this plnctl wrote: read the file instead
 
 
 def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[TieFileError]]:
     """Like `Store.load_all`, from the index where it provably matches the files.
 
-    Broken files are never cached: they are parsed on every call, so they
-    give the same warnings as without an index.
+    An entry is used as it is when the file's stat matches and the file last
+    changed well before the index looked at it; otherwise the file is read,
+    and parsed only when its content differs from what the entry was made
+    from. Broken files are never cached: they are parsed on every call, so
+    they give the same warnings as without an index.
     """
+    from plnctl.store import parse_tie
+
     started_ns = time.time_ns()
     slugs = store.slugs()
     path = index_path(store.root)
     identity = _identity(store)
     seen_ns, old = _read_index(path, identity)
     trust_before = seen_ns - RACY_NS
+    settled_before = started_ns - RACY_NS
     entries: dict[str, Any] = {}
     result: list[tuple[str, TieSummary]] = []
     problems: list[TieFileError] = []
@@ -251,27 +265,40 @@ def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[Tie
         summary = None
         if hit is not None:
             try:
-                key = _stat_key(os.stat(root / f"{slug}.toml"))
+                key: StatKey | None = _stat_key(os.stat(root / f"{slug}.toml"))
             except OSError:
                 key = None
             if key is not None and key == hit[0] and max(key[1], key[3]) < trust_before:
-                try:
-                    summary = summary_of(hit[1])
+                summary = _summary(hit)
+                if summary is not None:
                     entries[slug] = hit
-                except (TypeError, ValueError):
-                    summary = None
+                    result.append((slug, summary))
+                    continue
+        try:
+            raw, key = _read_file(store, slug)
+        except UnknownTieError:
+            continue  # removed while we listed
+        except TieFileError as exc:
+            problems.append(exc)
+            continue
+        digest = _content_digest(raw)
+        if hit is not None and hit[1] == digest:
+            summary = _summary(hit)
+            record = hit[2]
         if summary is None:
             try:
-                tie, key = _read_tie(store, slug)
-            except UnknownTieError:
-                continue  # removed while we listed
+                tie = parse_tie(store.path_for(slug), raw)
             except TieFileError as exc:
                 problems.append(exc)
                 continue
             record = record_of(tie)
             summary = summary_of(record)
-            if key is not None:
-                entries[slug] = (key, record)
+        if key is not None:
+            entry = (key, digest, record)
+            entries[slug] = entry
+            # Write the index when it learnt something, or when an entry too
+            # fresh to trust so far will be trusted under this run's time.
+            if entry != hit or max(key[1], key[3]) < settled_before:
                 changed = True
         result.append((slug, summary))
     if changed or entries.keys() != old.keys():
