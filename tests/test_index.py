@@ -264,3 +264,36 @@ def test_touched_file_with_the_same_content_is_not_parsed_again(
     path.write_bytes(path.read_bytes())  # as `git checkout` or a sync tool might
     monkeypatch.setattr("plnctl.store.parse_tie", lambda *a: 1 / 0)
     assert '"Ann Lee"' in network.ok("list", "--json").out
+
+
+def test_derived_values_follow_the_date_asked_for(network: Cli) -> None:
+    days = ("2025-06-30", "2025-01-15", "2025-06-30", "2024-12-01")
+    cached = [network.ok("review", "--all", "--json", "--as-of", day).out for day in days]
+    shutil.rmtree(cache_root(network.data_dir))
+    fresh = []
+    for day in days:
+        fresh.append(network.ok("review", "--all", "--json", "--as-of", day).out)
+        shutil.rmtree(cache_root(network.data_dir))
+    assert cached == fresh
+    assert cached[0] != cached[1]
+
+
+def test_derived_values_are_kept_for_the_next_run(
+    network: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = network.ok("review", "--all", "--json").out
+
+    def no_deriving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("derived again what the index keeps")
+
+    monkeypatch.setattr("plnctl.ties.derive", no_deriving)
+    monkeypatch.setattr("plnctl.review.derive", no_deriving)
+    assert network.ok("review", "--all", "--json").out == before
+    assert '"Ann Lee"' in network.ok("list", "--json").out
+
+
+def test_checkin_changes_the_derived_values(network: Cli) -> None:
+    network.ok("review", "--all", "--json")
+    network.ok("checkin", "ben", "--kind", "help-given")
+    review, _, _ = assert_same_as_without_cache(network)
+    assert '"event_count": 2' in review

@@ -26,7 +26,9 @@ from plnctl.errors import TieFileError, UnknownTieError
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
+    from plnctl.settings import Settings
     from plnctl.store import Store
+    from plnctl.ties import Derived
 
 CACHE_ENV = "PLNCTL_CACHE_DIR"
 FORMAT = 1
@@ -69,6 +71,24 @@ class TieSummary:
     days: bytes  # the event dates as native int32 ordinals, in file order
     kinds: str  # the event kinds joined by "|", in file order
     _moments: list[Moment] | None = None
+    # Derived values as of one date under one set of settings, when known.
+    derived_for: tuple[dt.date, Settings] | None = None
+    derived: Derived | None = None
+    counts: tuple[int, int] | None = None  # see ties.participation_counts
+
+    def _kept_for(self, as_of: dt.date, settings: Settings) -> bool:
+        if self.derived_for is None:
+            return False
+        day, kept = self.derived_for
+        return day == as_of and (kept is settings or kept == settings)
+
+    def derived_as_of(self, as_of: dt.date, settings: Settings) -> Derived | None:
+        """The derived values kept for `as_of` and `settings`, if those are what is wanted."""
+        return self.derived if self._kept_for(as_of, settings) else None
+
+    def counts_as_of(self, as_of: dt.date, settings: Settings) -> tuple[int, int] | None:
+        """The participation counts kept for `as_of` and `settings`, if wanted."""
+        return self.counts if self._kept_for(as_of, settings) else None
 
     def moments(self) -> list[Moment]:
         """The events as the tie model sees them: (date, kind), in file order."""
@@ -129,6 +149,48 @@ def summary_of(record: tuple[Any, ...]) -> TieSummary:
     )
 
 
+def derived_record(d: Derived) -> tuple[Any, ...]:
+    r = d.reciprocity
+    return (
+        d.score,
+        d.status,
+        d.derived_status,
+        _ordinal(d.weakened_on),
+        d.trend,
+        _ordinal(d.first_event),
+        _ordinal(d.last_event),
+        d.days_since,
+        d.event_count,
+        d.interval_days,
+        d.interval_source,
+        d.overdue_ratio,
+        d.band,
+        (r.given, r.received, r.p, r.label),
+    )
+
+
+def derived_of(record: tuple[Any, ...]) -> Derived:
+    from plnctl.ties import Derived, Reciprocity
+
+    weakened, first, last = record[3], record[5], record[6]
+    return Derived(
+        score=record[0],
+        status=record[1],
+        derived_status=record[2],
+        weakened_on=None if weakened is None else _date(weakened),
+        trend=record[4],
+        first_event=None if first is None else _date(first),
+        last_event=None if last is None else _date(last),
+        days_since=record[7],
+        event_count=record[8],
+        interval_days=record[9],
+        interval_source=record[10],
+        overdue_ratio=record[11],
+        band=record[12],
+        reciprocity=Reciprocity(*record[13]),
+    )
+
+
 # -- where the index lives ----------------------------------------------------
 
 
@@ -173,38 +235,52 @@ def _identity(store: Store) -> tuple[Any, ...]:
 # -- reading and writing the index --------------------------------------------
 
 
-def _read_index(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
-    """(when the index last looked at the files, slug -> (stat key, record)), or (0, {})."""
+def _read_doc(path: Path, identity: tuple[Any, ...]) -> dict[str, Any] | None:
+    """The index written for `identity`, or None when missing, corrupt or foreign."""
     try:
         blob = path.read_bytes()
     except OSError:
-        return 0, {}
+        return None
     head = len(MAGIC) + DIGEST_SIZE
     if not blob.startswith(MAGIC) or len(blob) < head:
-        return 0, {}
+        return None
     payload = blob[head:]
     if hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() != blob[len(MAGIC) : head]:
-        return 0, {}
+        return None
     try:
         doc = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
-        return 0, {}
+        return None
     if (
         not isinstance(doc, dict)
         or doc.get("identity") != identity
         or not isinstance(doc.get("seen_ns"), int)
         or not isinstance(doc.get("ties"), dict)
+        or not isinstance(doc.get("derived"), tuple)
+        or len(doc["derived"]) != 2
+        or not isinstance(doc["derived"][1], dict)
     ):
-        return 0, {}
-    return doc["seen_ns"], doc["ties"]
+        return None
+    return doc
+
+
+def _read_index(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
+    """(when the index last looked at the files, slug -> (stat, digest, record)), or (0, {})."""
+    doc = _read_doc(path, identity)
+    return (0, {}) if doc is None else (doc["seen_ns"], doc["ties"])
 
 
 def _write_index(
-    path: Path, identity: tuple[Any, ...], seen_ns: int, entries: dict[str, Any]
+    path: Path,
+    identity: tuple[Any, ...],
+    seen_ns: int,
+    entries: dict[str, Any],
+    derived: tuple[Any, dict[str, Any]] = (None, {}),
 ) -> None:
     from plnctl.store import atomic_write
 
-    payload = marshal.dumps({"identity": identity, "seen_ns": seen_ns, "ties": entries})
+    doc = {"identity": identity, "seen_ns": seen_ns, "ties": entries, "derived": derived}
+    payload = marshal.dumps(doc)
     digest = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -237,7 +313,11 @@ def _summary(entry: Any) -> TieSummary | None:
         return None  # not a record this plnctl wrote: read the file instead
 
 
-def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[TieFileError]]:
+def load_summaries(
+    store: Store,
+    as_of: dt.date | None = None,
+    settings: Settings | None = None,
+) -> tuple[list[tuple[str, TieSummary]], list[TieFileError]]:
     """Like `Store.load_all`, from the index where it provably matches the files.
 
     An entry is used as it is when the file's stat matches and the file last
@@ -245,6 +325,9 @@ def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[Tie
     and parsed only when its content differs from what the entry was made
     from. Broken files are never cached: they are parsed on every call, so
     they give the same warnings as without an index.
+
+    With `as_of` and `settings`, each summary also carries its derived
+    values, kept in the index for the last date and settings asked for.
     """
     from plnctl.store import parse_tie
 
@@ -252,20 +335,22 @@ def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[Tie
     slugs = store.slugs()
     path = index_path(store.root)
     identity = _identity(store)
-    seen_ns, old = _read_index(path, identity)
+    doc = _read_doc(path, identity)
+    seen_ns, old = (0, {}) if doc is None else (doc["seen_ns"], doc["ties"])
+    old_for, old_derived = (None, {}) if doc is None else doc["derived"]
     trust_before = seen_ns - RACY_NS
     settled_before = started_ns - RACY_NS
     entries: dict[str, Any] = {}
     result: list[tuple[str, TieSummary]] = []
     problems: list[TieFileError] = []
     changed = False
-    root = store.root
+    root = os.fspath(store.root)
     for slug in slugs:
         hit = old.get(slug)
         summary = None
         if hit is not None:
             try:
-                key: StatKey | None = _stat_key(os.stat(root / f"{slug}.toml"))
+                key: StatKey | None = _stat_key(os.stat(f"{root}/{slug}.toml"))
             except OSError:
                 key = None
             if key is not None and key == hit[0] and max(key[1], key[3]) < trust_before:
@@ -301,6 +386,40 @@ def load_summaries(store: Store) -> tuple[list[tuple[str, TieSummary]], list[Tie
             if entry != hit or max(key[1], key[3]) < settled_before:
                 changed = True
         result.append((slug, summary))
+
+    # Derived values stay valid while a tie's record, the date and the settings do.
+    def unchanged(slug: str) -> bool:
+        entry, hit = entries.get(slug), old.get(slug)
+        return entry is not None and hit is not None and entry[2] is hit[2]
+
+    wanted = None if as_of is None or settings is None else (as_of.toordinal(), repr(settings))
+    if wanted is None:
+        derived = (old_for, {slug: d for slug, d in old_derived.items() if unchanged(slug)})
+        changed = changed or len(derived[1]) != len(old_derived)
+    else:
+        assert as_of is not None and settings is not None
+        from plnctl.ties import derive, participation_counts
+
+        kept = old_derived if old_for == wanted else {}
+        values: dict[str, Any] = {}
+        for slug, summary in result:
+            summary.derived_for = (as_of, settings)
+            known = kept.get(slug) if unchanged(slug) else None
+            if known is not None:
+                try:
+                    summary.derived = derived_of(known[0])
+                    summary.counts = (known[1], known[2])
+                    values[slug] = known
+                    continue
+                except (TypeError, ValueError, IndexError):
+                    pass
+            moments = summary.moments()
+            summary.derived = derive(moments, as_of, settings, every=summary.every, pin=summary.pin)
+            summary.counts = participation_counts(moments, as_of, settings)
+            if slug in entries:
+                values[slug] = (derived_record(summary.derived), *summary.counts)
+                changed = True
+        derived = (wanted, values)
     if changed or entries.keys() != old.keys():
-        _write_index(path, identity, started_ns, entries)
+        _write_index(path, identity, started_ns, entries, derived)
     return result, problems

@@ -14,13 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.table import Table
 
-# Characters that make rich do more than pad: markup and escapes, tabs, line breaks.
-_SPECIAL = frozenset("[\\\t\n\r\x0b\x0c")
-
 
 def _simple(text: str) -> bool:
-    if text.isascii():
-        return text.isprintable() and not _SPECIAL.intersection(text)
+    """Text rich only pads: no markup or escapes, no tabs, line breaks or control characters."""
     return text.isprintable() and "[" not in text and "\\" not in text
 
 
@@ -49,12 +45,9 @@ class PlainTable:
         widths = [0] * columns
         for row in texts:
             for i, cell in enumerate(row):
-                if not cell.isascii() or not cell.isprintable() or _SPECIAL.intersection(cell):
-                    if not _simple(cell):
-                        return None
-                    width = cell_len(cell)
-                else:
-                    width = len(cell)
+                if not cell.isprintable() or "[" in cell or "\\" in cell:
+                    return None
+                width = len(cell) if cell.isascii() else cell_len(cell)
                 if width > widths[i]:
                     widths[i] = width
         total = sum(widths) + 2 * (columns - 1)

@@ -216,8 +216,9 @@ def _rich_table(title: str | None) -> Table:
 def _styled(value: str, style: str | None) -> str:
     from rich.markup import escape
 
-    text = escape(value)
-    return text if plain() or not style else f"[{style}]{text}[/]"
+    # Only brackets and backslashes need escaping; most names have neither.
+    text = escape(value) if "[" in value or "\\" in value else value
+    return text if not style or plain() else f"[{style}]{text}[/]"
 
 
 def _ago(days: int | None) -> str:

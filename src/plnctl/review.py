@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from plnctl.settings import Settings
-from plnctl.ties import Derived, Participation, derive, participation
+from plnctl.ties import (
+    Derived,
+    Participation,
+    derive,
+    participation_counts,
+    participation_stage,
+)
 
 if TYPE_CHECKING:
     from plnctl.index import TieSummary
@@ -51,7 +57,11 @@ def full_tie(v: TieView) -> Tie:
 
 
 def view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
-    derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
+    from plnctl.index import TieSummary
+
+    derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+    if derived is None:
+        derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
     return TieView(slug=slug, tie=tie, derived=derived)
 
 
@@ -148,9 +158,15 @@ def build_review(
     """Sections in PRODUCT.md's order; within each, the most urgent first."""
     items: list[Item] = []
     hidden = {"archived": 0, "snoozed": 0}
-    moments: list[tuple[dt.date, str]] = []
+    from plnctl.index import TieSummary
+
+    total = giving = 0
     for slug, tie in ties:
-        moments.extend(tie.moments())
+        counts = tie.counts_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+        if counts is None:
+            counts = participation_counts(tie.moments(), as_of, settings)
+        total += counts[0]
+        giving += counts[1]
         why_hidden = hidden_reason(tie, as_of)
         if why_hidden:
             hidden[why_hidden] += 1
@@ -166,7 +182,7 @@ def build_review(
         items.append(Item(v, section, reasons, _next_step(v, section)))
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
     items.sort(key=lambda it: (order[it.section], *_urgency(it)))
-    return Review(as_of, items, participation(moments, as_of, settings), hidden)
+    return Review(as_of, items, participation_stage(total, giving, settings), hidden)
 
 
 def _urgency(item: Item) -> tuple[float, str]:

@@ -269,12 +269,24 @@ def participation(
 
     A stage, never a debt: reading a source takes nothing from anyone.
     """
+    return participation_stage(*participation_counts(all_events, as_of, settings), settings)
+
+
+def participation_counts(
+    events: Iterable[Moment], as_of: dt.date, settings: Settings
+) -> tuple[int, int]:
+    """(events in the participation window, how many of them gave something back)."""
     total = giving = 0
-    for day, kind in all_events:
+    for day, kind in events:
         age = (as_of - day).days
         if 0 <= age < settings.participation_days:
             total += 1
             giving += kind in settings.participation_kinds
+    return total, giving
+
+
+def participation_stage(total: int, giving: int, settings: Settings) -> Participation:
+    """The participation stage from the counts of `participation_counts`, summed over ties."""
     if total == 0:
         return Participation(0, 0, None, "none")
     share = giving / total

@@ -40,7 +40,7 @@ def review(
     when = as_of_date(as_of)
     store = store_of(ctx)
     settings = store.settings()
-    ties, problems = load_summaries(store)
+    ties, problems = load_summaries(store, when, settings)
     warnings = warn_skipped(problems)
     result = build_review(ties, when, settings, show_all=show_all)
     if json:
@@ -98,7 +98,7 @@ def list_(
     when = today()
     store = store_of(ctx)
     settings = store.settings()
-    ties, problems = load_summaries(store)
+    ties, problems = load_summaries(store, when, settings)
     warn_skipped(problems)
     views = [view(slug, t, when, settings) for slug, t in ties if archived or not t.archived]
     shown = filter_views(
