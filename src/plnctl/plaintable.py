@@ -42,31 +42,24 @@ class PlainTable:
         if not self.rows or any(len(row) != columns for row in self.rows):
             return None
         texts = [self.headers, *self.rows]
-        widths = [0] * columns
-        for row in texts:
-            for i, cell in enumerate(row):
-                if not cell.isprintable() or "[" in cell or "\\" in cell:
-                    return None
-                width = len(cell) if cell.isascii() else cell_len(cell)
-                if width > widths[i]:
-                    widths[i] = width
-        total = sum(widths) + 2 * (columns - 1)
+        joined = ["".join(row) for row in texts]
+        if not all(map(_simple, joined)):
+            return None
+        widths = [max(map(cell_len, column)) for column in zip(*texts, strict=True)]
         out: list[str] = []
         if self.title:
-            if not _simple(self.title) or cell_len(self.title) > total:
+            if not _simple(self.title) or cell_len(self.title) > sum(widths) + 2 * (columns - 1):
                 return None
             out.append(self.title.rstrip())
-        ascii_only = all(cell.isascii() for row in texts for cell in row)
-        last = columns - 1
-        for row in texts:
-            parts = []
-            for i, cell in enumerate(row):
-                if i == last:
-                    parts.append(cell)
-                else:
-                    width = len(cell) if ascii_only else cell_len(cell)
-                    parts.append(cell + " " * (widths[i] - width + 2))
-            out.append("".join(parts).rstrip())
+        for row, text in zip(texts, joined, strict=True):
+            if text.isascii():
+                line = "  ".join(map(str.ljust, row, widths))
+            else:
+                line = "  ".join(
+                    cell + " " * (width - cell_len(cell))
+                    for cell, width in zip(row, widths, strict=True)
+                )
+            out.append(line.rstrip())
         return out
 
     def to_rich(self, table: Table) -> Table:
