@@ -297,3 +297,18 @@ def test_checkin_changes_the_derived_values(network: Cli) -> None:
     network.ok("checkin", "ben", "--kind", "help-given")
     review, _, _ = assert_same_as_without_cache(network)
     assert '"event_count": 2' in review
+
+
+def test_reading_in_two_processes_gives_the_same_answers(
+    network: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(6):
+        network.ok("add", f"Tie Number {i}")
+    network.tie_file("tie-number-3").write_text("name = [\n")
+    shutil.rmtree(cache_root(network.data_dir))
+    serial = answers(network)
+    shutil.rmtree(cache_root(network.data_dir))
+    monkeypatch.setattr(index, "PARALLEL_MIN", 1)
+    parallel = answers(network)
+    assert parallel == serial
+    assert "tie-number-3.toml" in parallel[0]

@@ -313,6 +313,64 @@ def _summary(entry: Any) -> TieSummary | None:
         return None  # not a record this plnctl wrote: read the file instead
 
 
+# What reading one file came to, in plain data so another process can send it:
+# ("same", key, digest) when the content is what the index entry was made from,
+# ("parsed", key, digest, record), ("error", error class, path, problem), ("gone",).
+Outcome = tuple[Any, ...]
+# Parse in two processes when this many files need it and the machine has cores to spare.
+PARALLEL_MIN = 400
+
+
+def _examine(store: Store, slug: str, known: bytes | None) -> Outcome:
+    from plnctl.store import parse_tie
+
+    try:
+        raw, key = _read_file(store, slug)
+        digest = _content_digest(raw)
+        if digest == known:
+            return ("same", key, digest)
+        return ("parsed", key, digest, record_of(parse_tie(store.path_for(slug), raw)))
+    except UnknownTieError:
+        return ("gone",)
+    except TieFileError as exc:
+        return ("error", type(exc).__name__, str(exc.path), exc.problem)
+
+
+def _error(outcome: Outcome) -> TieFileError:
+    from plnctl import errors
+
+    cls = getattr(errors, outcome[1], TieFileError)
+    if not (isinstance(cls, type) and issubclass(cls, TieFileError)):
+        cls = TieFileError
+    error: TieFileError = cls(Path(outcome[2]), outcome[3])
+    return error
+
+
+_worker_store: Store | None = None
+
+
+def _examine_in_worker(task: tuple[str, bytes | None]) -> Outcome:
+    assert _worker_store is not None
+    return _examine(_worker_store, *task)
+
+
+def _examine_all(store: Store, tasks: list[tuple[str, bytes | None]]) -> list[Outcome]:
+    """Read (and parse where needed) each file, in order; on Linux, many files use two cores."""
+    global _worker_store
+    if len(tasks) < PARALLEL_MIN or sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        return [_examine(store, slug, known) for slug, known in tasks]
+    import multiprocessing
+
+    import plnctl.store  # noqa: F401  (imported before forking, not in each worker)
+
+    _worker_store = store
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            return pool.map(_examine_in_worker, tasks, chunksize=64)
+    finally:
+        _worker_store = None
+
+
 def load_summaries(
     store: Store,
     as_of: dt.date | None = None,
@@ -329,8 +387,6 @@ def load_summaries(
     With `as_of` and `settings`, each summary also carries its derived
     values, kept in the index for the last date and settings asked for.
     """
-    from plnctl.store import parse_tie
-
     started_ns = time.time_ns()
     slugs = store.slugs()
     path = index_path(store.root)
@@ -341,13 +397,13 @@ def load_summaries(
     trust_before = seen_ns - RACY_NS
     settled_before = started_ns - RACY_NS
     entries: dict[str, Any] = {}
-    result: list[tuple[str, TieSummary]] = []
+    trusted: list[tuple[str, TieSummary | None]] = []
     problems: list[TieFileError] = []
     changed = False
     root = os.fspath(store.root)
+    unsure: list[tuple[str, bytes | None]] = []  # files to read, with the digest known
     for slug in slugs:
         hit = old.get(slug)
-        summary = None
         if hit is not None:
             try:
                 key: StatKey | None = _stat_key(os.stat(f"{root}/{slug}.toml"))
@@ -357,26 +413,30 @@ def load_summaries(
                 summary = _summary(hit)
                 if summary is not None:
                     entries[slug] = hit
-                    result.append((slug, summary))
+                    trusted.append((slug, summary))
                     continue
-        try:
-            raw, key = _read_file(store, slug)
-        except UnknownTieError:
-            continue  # removed while we listed
-        except TieFileError as exc:
-            problems.append(exc)
+        unsure.append((slug, None if hit is None else hit[1]))
+        trusted.append((slug, None))  # read below
+    outcomes = dict(zip((slug for slug, _ in unsure), _examine_all(store, unsure), strict=True))
+    result: list[tuple[str, TieSummary]] = []
+    for slug, summary in trusted:
+        if summary is not None:
+            result.append((slug, summary))
             continue
-        digest = _content_digest(raw)
-        if hit is not None and hit[1] == digest:
+        hit = old.get(slug)
+        outcome = outcomes[slug]
+        if outcome[0] == "same":
             summary = _summary(hit)
-            record = hit[2]
+            if summary is None:
+                outcome = _examine(store, slug, None)
+        if outcome[0] == "gone":
+            continue  # removed while we listed
+        if outcome[0] == "error":
+            problems.append(_error(outcome))
+            continue
+        _, key, digest = outcome[:3]
+        record = hit[2] if outcome[0] == "same" and hit is not None else outcome[3]
         if summary is None:
-            try:
-                tie = parse_tie(store.path_for(slug), raw)
-            except TieFileError as exc:
-                problems.append(exc)
-                continue
-            record = record_of(tie)
             summary = summary_of(record)
         if key is not None:
             entry = (key, digest, record)
