@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plnctl import render
-from plnctl.plaintable import PlainTable
+from plnctl.plaintable import PlainConsole, PlainTable
 
 # Mostly text plnctl prints (names in any script, dates, words), and some of anything.
 CELL = st.text(
@@ -58,3 +58,25 @@ def test_simple_tables_skip_rich() -> None:
         "Zoë Nuñez (zoe-nunez)  weak",
         "李小龙 (lixiaolong)    strong",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=CELL | st.sampled_from(["", " lead", "trail ", "Review as of 2025-06-30: 2 of 3"]))
+def test_plain_console_prints_as_rich_does(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("NO_COLOR", "1")
+        out = render.console()
+        assert isinstance(out, PlainConsole)
+        assert printed_line(out, text, monkeypatch) == printed_line(
+            render._rich_console(), text, monkeypatch
+        )
+
+
+def printed_line(out: object, text: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    buffer = io.StringIO()
+    monkeypatch.setattr("sys.stdout", buffer)
+    try:
+        out.print(text)  # type: ignore[attr-defined]
+    except Exception as exc:
+        return f"raised {type(exc).__name__}"
+    return buffer.getvalue()

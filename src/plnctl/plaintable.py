@@ -8,10 +8,12 @@ the output is the same either way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
 
@@ -69,3 +71,23 @@ class PlainTable:
         for row in self.rows:
             table.add_row(*row)
         return table
+
+
+class PlainConsole:
+    """rich's `Console.print` for plain output: simple lines go straight to stdout."""
+
+    def __init__(self, make_rich: Callable[[], Console]) -> None:
+        self._make_rich = make_rich
+        self._rich: Console | None = None
+
+    def rich(self) -> Console:
+        """The rich console, made on first need, for anything more than a simple line."""
+        if self._rich is None:
+            self._rich = self._make_rich()
+        return self._rich
+
+    def print(self, renderable: object = "") -> None:
+        if isinstance(renderable, str) and _simple(renderable) and renderable.strip() == renderable:
+            sys.stdout.write(renderable + "\n")
+        else:
+            self.rich().print(renderable)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from plnctl.model import Event, Tie
     from plnctl.network import ShareRecord
-    from plnctl.plaintable import PlainTable
+    from plnctl.plaintable import PlainConsole, PlainTable
     from plnctl.review import Review, TieView
     from plnctl.settings import Settings
 
@@ -154,8 +154,19 @@ def plain() -> bool:
     return "NO_COLOR" in os.environ or not sys.stdout.isatty()
 
 
-def console() -> Console:
-    """A console made when first needed, so NO_COLOR and the terminal are read then."""
+def console() -> Console | PlainConsole:
+    """A console made when first needed, so NO_COLOR and the terminal are read then.
+
+    Plain output gets one that writes simple lines itself and leaves the rest to rich.
+    """
+    if plain():
+        from plnctl.plaintable import PlainConsole
+
+        return PlainConsole(_rich_console)
+    return _rich_console()
+
+
+def _rich_console() -> Console:
     from rich.console import Console
 
     if plain():
@@ -163,12 +174,12 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def emit(out: Console, renderable: object) -> None:
+def emit(out: Console | PlainConsole, renderable: object) -> None:
     """Print; plain output loses the padding rich adds at the end of lines."""
     if not plain():
         out.print(renderable)
         return
-    from plnctl.plaintable import PlainTable
+    from plnctl.plaintable import PlainConsole, PlainTable
 
     if isinstance(renderable, PlainTable):
         lines = renderable.lines()
@@ -176,6 +187,8 @@ def emit(out: Console, renderable: object) -> None:
             sys.stdout.write("\n".join(lines) + "\n")
             return
         renderable = renderable.to_rich(_rich_table(renderable.title))
+    if isinstance(out, PlainConsole):
+        out = out.rich()
     with out.capture() as captured:
         out.print(renderable)
     text = "\n".join(line.rstrip() for line in captured.get().splitlines())
@@ -214,10 +227,11 @@ def _rich_table(title: str | None) -> Table:
 
 
 def _styled(value: str, style: str | None) -> str:
-    from rich.markup import escape
+    text = value
+    if "[" in value or "\\" in value:  # most names need no escaping
+        from rich.markup import escape
 
-    # Only brackets and backslashes need escaping; most names have neither.
-    text = escape(value) if "[" in value or "\\" in value else value
+        text = escape(value)
     return text if not style or plain() else f"[{style}]{text}[/]"
 
 
