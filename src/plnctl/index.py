@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import array
 import datetime as dt
-import hashlib
 import marshal
 import os
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "PLNCTL_CACHE_DIR"
 FORMAT = 1
 MAGIC = b"plnctl-index\n"
-DIGEST_SIZE = 32
+CHECK_SIZE = 4  # a CRC-32 of the rest: enough to notice a torn or damaged file
 # A file whose mtime or ctime lies within this of the moment the index looked
 # at it may be rewritten again in the same timestamp tick with the same size;
 # such an entry is read again instead of trusted (git calls this "racy").
@@ -173,14 +173,15 @@ def derived_of(record: tuple[Any, ...]) -> Derived:
     from plnctl.ties import Derived, Reciprocity
 
     weakened, first, last = record[3], record[5], record[6]
+    dates = _dates
     return Derived(
         score=record[0],
         status=record[1],
         derived_status=record[2],
-        weakened_on=None if weakened is None else _date(weakened),
+        weakened_on=None if weakened is None else dates.get(weakened) or _date(weakened),
         trend=record[4],
-        first_event=None if first is None else _date(first),
-        last_event=None if last is None else _date(last),
+        first_event=None if first is None else dates.get(first) or _date(first),
+        last_event=None if last is None else dates.get(last) or _date(last),
         days_since=record[7],
         event_count=record[8],
         interval_days=record[9],
@@ -205,9 +206,13 @@ def cache_dir() -> Path:
 
 
 def index_path(root: Path) -> Path:
-    """One index per data directory, named by a hash of its resolved path."""
+    """One index per data directory, named by checksums of its resolved path.
+
+    Two directories sharing a name only take turns with one file: the index
+    records the path it belongs to and is rebuilt for any other.
+    """
     resolved = os.fsencode(str(root.resolve()))
-    return cache_dir() / f"index-{hashlib.sha256(resolved).hexdigest()[:24]}.bin"
+    return cache_dir() / f"index-{zlib.crc32(resolved):08x}{zlib.adler32(resolved):08x}.bin"
 
 
 def _stat_key(st: os.stat_result) -> StatKey:
@@ -241,11 +246,11 @@ def _read_doc(path: Path, identity: tuple[Any, ...]) -> dict[str, Any] | None:
         blob = path.read_bytes()
     except OSError:
         return None
-    head = len(MAGIC) + DIGEST_SIZE
+    head = len(MAGIC) + CHECK_SIZE
     if not blob.startswith(MAGIC) or len(blob) < head:
         return None
     payload = blob[head:]
-    if hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() != blob[len(MAGIC) : head]:
+    if zlib.crc32(payload).to_bytes(CHECK_SIZE, "big") != blob[len(MAGIC) : head]:
         return None
     try:
         doc = marshal.loads(payload)
@@ -281,10 +286,10 @@ def _write_index(
 
     doc = {"identity": identity, "seen_ns": seen_ns, "ties": entries, "derived": derived}
     payload = marshal.dumps(doc)
-    digest = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+    check = zlib.crc32(payload).to_bytes(CHECK_SIZE, "big")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(path, MAGIC + digest + payload)
+        atomic_write(path, MAGIC + check + payload)
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -303,6 +308,8 @@ def _read_file(store: Store, slug: str) -> tuple[bytes, StatKey | None]:
 
 
 def _content_digest(raw: bytes) -> bytes:
+    import hashlib
+
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -169,6 +168,8 @@ def expected_interval(
     )
     gaps = [(b - a).days for a, b in itertools.pairwise(days)]
     if len(gaps) >= settings.interval_min_gaps:
+        import statistics
+
         median = statistics.median(gaps[-settings.interval_last_gaps :])
         clamped = min(max(median, settings.interval_min_days), settings.interval_max_days)
         return float(clamped), "history"
