@@ -483,6 +483,7 @@ def load_summaries(
             moments = summary.moments()
             summary.derived = derive(moments, as_of, settings, every=summary.every, pin=summary.pin)
             summary.counts = participation_counts(moments, as_of, settings)
+            summary._moments = None  # decoded again if ever needed: a large network is large
             if slug in entries:
                 values[slug] = (derived_record(summary.derived), *summary.counts)
                 changed = True
