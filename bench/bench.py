@@ -23,6 +23,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plnctl.model import Event
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -59,7 +63,7 @@ STRONG_KINDS = (
 )
 
 
-def _events(rng: random.Random, count: int, span_days: int, kinds: Sequence[str]) -> list[object]:
+def _events(rng: random.Random, count: int, span_days: int, kinds: Sequence[str]) -> list[Event]:
     from plnctl.model import Event
 
     events = []
@@ -76,7 +80,7 @@ def _events(rng: random.Random, count: int, span_days: int, kinds: Sequence[str]
                 link=link,
             )
         )
-    events.sort(key=lambda e: e.date)  # type: ignore[attr-defined]
+    events.sort(key=lambda e: e.date)
     return events
 
 
@@ -204,7 +208,10 @@ def bench_size(
     originals = {slug: (data / f"{slug}.toml").read_bytes() for slug in (LIGHT, HEAVY)}
 
     def restore(slug: str) -> Callable[[], None]:
-        return lambda: (data / f"{slug}.toml").write_bytes(originals[slug])
+        def put_back() -> None:
+            (data / f"{slug}.toml").write_bytes(originals[slug])
+
+        return put_back
 
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
