@@ -104,7 +104,11 @@ def test_same_tick_rewrite_is_caught_even_when_ctime_says_nothing(
     # On a file system whose ctime does not give the change away, only the
     # rule against trusting recently changed files catches a rewrite made
     # within the same timestamp tick as the index's look at the file.
-    monkeypatch.setattr(index, "_stat_key", lambda st: (st.st_size, st.st_mtime_ns, st.st_ino, 0))
+    monkeypatch.setattr(
+        index,
+        "_stat_key",
+        lambda st: (index._STAT.pack(st.st_size, st.st_mtime_ns, st.st_ino, 0), st.st_mtime_ns),
+    )
     cli.ok("add", "Ann Lee")
     assert '"Ann Lee"' in cli.ok("list", "--json").out
     rewrite(cli.tie_file("ann-lee"), 'name = "Ann Lee"', 'name = "Ann Lex"')
@@ -118,8 +122,8 @@ def test_racy_entries_become_trusted_once_old_enough(
     cli.ok("list")
     store = Store(cli.data_dir)
     seen_ns, entries = index._read_index(index_file(cli.data_dir), index._identity(store))
-    key = entries["ann-lee"][0]
-    assert max(key[1], key[3]) >= seen_ns - index.RACY_NS  # too fresh to trust yet
+    _, mtime_ns, _, ctime_ns = index._STAT.unpack(entries["ann-lee"][0])
+    assert max(mtime_ns, ctime_ns) >= seen_ns - index.RACY_NS  # too fresh to trust yet
     monkeypatch.setattr(index, "RACY_NS", 0)
     time.sleep(0.01)
     cli.ok("list")  # reads it again, now well after its last change

@@ -14,6 +14,7 @@ import array
 import datetime as dt
 import marshal
 import os
+import struct
 import sys
 import time
 import zlib
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from plnctl.ties import Derived
 
 CACHE_ENV = "PLNCTL_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"plnctl-index\n"
 CHECK_SIZE = 4  # a CRC-32 of the rest: enough to notice a torn or damaged file
 # A file whose mtime or ctime lies within this of the moment the index looked
@@ -40,7 +41,9 @@ CHECK_SIZE = 4  # a CRC-32 of the rest: enough to notice a torn or damaged file
 RACY_NS = 2_000_000_000
 
 Moment = tuple[dt.date, str]
-StatKey = tuple[int, int, int, int]
+# A file's size, mtime, inode and ctime packed into bytes, and when it last changed.
+StatKey = tuple[bytes, int]
+_STAT = struct.Struct("<qqQq")
 
 _dates: dict[int, dt.date] = {}
 
@@ -110,16 +113,18 @@ def _ordinal(day: dt.date | None) -> int | None:
 def record_of(tie: Tie) -> tuple[Any, ...]:
     """The index's plain-data record of a validated tie."""
     days = array.array("i", [e.date.toordinal() for e in tie.events]).tobytes()
+    # Shared strings are stored once in the index, and loaded once.
+    intern = sys.intern
     return (
         tie.name,
-        tie.kind,
+        intern(tie.kind),
         tie.url,
-        list(tie.topics),
-        list(tie.tags),
+        [intern(t) for t in tie.topics],
+        [intern(t) for t in tie.tags],
         tie.via,
         tie.every,
         tie.note,
-        tie.pin,
+        None if tie.pin is None else intern(tie.pin),
         _ordinal(tie.added),
         tie.archived,
         _ordinal(tie.snoozed_until),
@@ -165,7 +170,10 @@ def derived_record(d: Derived) -> tuple[Any, ...]:
         d.interval_source,
         d.overdue_ratio,
         d.band,
-        (r.given, r.received, r.p, r.label),
+        r.given,
+        r.received,
+        r.p,
+        r.label,
     )
 
 
@@ -188,7 +196,7 @@ def derived_of(record: tuple[Any, ...]) -> Derived:
         interval_source=record[10],
         overdue_ratio=record[11],
         band=record[12],
-        reciprocity=Reciprocity(*record[13]),
+        reciprocity=Reciprocity(record[13], record[14], record[15], record[16]),
     )
 
 
@@ -216,7 +224,9 @@ def index_path(root: Path) -> Path:
 
 
 def _stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    """The stat fields an entry must match, and when the file last changed (ns)."""
+    packed = _STAT.pack(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    return packed, max(st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _identity(store: Store) -> tuple[Any, ...]:
@@ -416,7 +426,7 @@ def load_summaries(
                 key: StatKey | None = _stat_key(os.stat(f"{root}/{slug}.toml"))
             except OSError:
                 key = None
-            if key is not None and key == hit[0] and max(key[1], key[3]) < trust_before:
+            if key is not None and key[0] == hit[0] and key[1] < trust_before:
                 summary = _summary(hit)
                 if summary is not None:
                     entries[slug] = hit
@@ -446,11 +456,11 @@ def load_summaries(
         if summary is None:
             summary = summary_of(record)
         if key is not None:
-            entry = (key, digest, record)
+            entry = (key[0], digest, record)
             entries[slug] = entry
             # Write the index when it learnt something, or when an entry too
             # fresh to trust so far will be trusted under this run's time.
-            if entry != hit or max(key[1], key[3]) < settled_before:
+            if entry != hit or key[1] < settled_before:
                 changed = True
         result.append((slug, summary))
 

@@ -34,7 +34,7 @@ SECTION_TITLES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class TieView:
     """A tie with everything derived from it as of one date."""
 
@@ -65,7 +65,7 @@ def view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView
     return TieView(slug=slug, tie=tie, derived=derived)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     view: TieView
     section: str

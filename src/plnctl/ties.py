@@ -16,7 +16,7 @@ GIVING_KINDS = ("share", "help-given")
 RECEIVING_KINDS = ("help-received",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reciprocity:
     given: float
     received: float
@@ -24,7 +24,7 @@ class Reciprocity:
     label: str  # giving | balanced | taking | insufficient
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replay:
     strong: bool
     # The day a strong tie last turned weak (None if it never did).
@@ -32,7 +32,7 @@ class Replay:
     strong_since: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derived:
     """Everything derived about one tie as of one date."""
 
@@ -255,7 +255,7 @@ def derive(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participation:
     events: int
     giving: int
