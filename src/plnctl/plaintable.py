@@ -47,7 +47,8 @@ class PlainTable:
         joined = ["".join(row) for row in texts]
         if not all(map(_simple, joined)):
             return None
-        widths = [max(map(cell_len, column)) for column in zip(*texts, strict=True)]
+        measure = len if all(map(str.isascii, joined)) else cell_len
+        widths = [max(map(measure, column)) for column in zip(*texts, strict=True)]
         out: list[str] = []
         if self.title:
             if not _simple(self.title) or cell_len(self.title) > sum(widths) + 2 * (columns - 1):

@@ -151,7 +151,18 @@ def shares_json(records: Sequence[ShareRecord], warnings: list[str]) -> dict[str
 
 def plain() -> bool:
     """No colour, no box drawing: piped output or NO_COLOR."""
-    return "NO_COLOR" in os.environ or not sys.stdout.isatty()
+    return "NO_COLOR" in os.environ or not _isatty(sys.stdout)
+
+
+_tty: tuple[object, bool] | None = None
+
+
+def _isatty(out: Any) -> bool:
+    """Whether `out` is a terminal, asked once per stream: a table asks for every cell."""
+    global _tty
+    if _tty is None or _tty[0] is not out:
+        _tty = (out, out.isatty())
+    return _tty[1]
 
 
 def console() -> Console | PlainConsole:
