@@ -33,7 +33,15 @@ BAND_STYLE = {
 
 
 def print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    # Written in pieces as it is encoded: 100,000 ties need not sit in memory as text.
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):
+        pieces.append(piece)
+        if len(pieces) >= 65536:
+            sys.stdout.write("".join(pieces))
+            pieces.clear()
+    pieces.append("\n")
+    sys.stdout.write("".join(pieces))
 
 
 def _iso(day: dt.date | None) -> str | None:
