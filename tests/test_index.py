@@ -316,3 +316,19 @@ def test_reading_in_two_processes_gives_the_same_answers(
     parallel = answers(network)
     assert parallel == serial
     assert "tie-number-3.toml" in parallel[0]
+
+
+def test_edited_plnctl_code_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A changed tie model under the same version number must not reuse old values."""
+    store = Store(network.data_dir)
+    path = index_file(network.data_dir)
+    seen_ns, entries = index._read_index(path, index._identity(store))
+    key, digest, record = entries["ann-lee"]
+    index._write_index(
+        path,
+        index._identity(store),
+        seen_ns,
+        {**entries, "ann-lee": (key, digest, ("Stale Name", *record[1:]))},
+    )
+    monkeypatch.setattr(index, "_code_stamp", lambda: ("edited",))
+    assert '"Stale Name"' not in network.ok("list", "--json").out

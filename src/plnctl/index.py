@@ -229,6 +229,23 @@ def _stat_key(st: os.stat_result) -> StatKey:
     return packed, max(st.st_mtime_ns, st.st_ctime_ns)
 
 
+# The modules whose code decides what a record or a derived value holds.
+_CODE = ("index.py", "model.py", "settings.py", "store.py", "ties.py")
+
+
+def _code_stamp() -> tuple[Any, ...]:
+    """Size and mtime of the code that made the index, so an edited install rebuilds it."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    stamp: list[Any] = []
+    for name in _CODE:
+        try:
+            st = os.stat(os.path.join(here, name))
+            stamp.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
 def _identity(store: Store) -> tuple[Any, ...]:
     """What the whole index depends on; any change rebuilds it."""
     from plnctl.settings import SETTINGS_FILE
@@ -240,6 +257,7 @@ def _identity(store: Store) -> tuple[Any, ...]:
     return (
         FORMAT,
         __version__,
+        _code_stamp(),
         sys.version,
         sys.byteorder,
         str(store.root.resolve()),
