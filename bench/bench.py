@@ -34,6 +34,7 @@ TODAY = dt.date(2025, 6, 30)
 LIGHT = "light-tie"  # 10 events
 HEAVY = "heavy-tie"  # 5,000 events
 SHOWN = "shown-tie"  # 300 events, for `show`
+THIS_CHECKOUT = [sys.executable, "-m", "plnctl"]
 FIRST = ("Ann", "Ben", "Chen", "Dana", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jun", "Kim", "Lena")
 LAST = ("Lee", "Okafor", "Tanaka", "Wei", "Fischer", "Nuñez", "Moreau", "Singh", "Costa", "Berg")
 TOPICS = (
@@ -199,12 +200,13 @@ def bench_size(
     print(f"  generated {ties:,} ties in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
         "PLNCTL_DATA_DIR": str(data),
         "PLNCTL_CACHE_DIR": str(cache),
         "PLNCTL_TODAY": TODAY.isoformat(),
         "NO_COLOR": "1",
     }
+    if list(plnctl) == THIS_CHECKOUT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     originals = {slug: (data / f"{slug}.toml").read_bytes() for slug in (LIGHT, HEAVY)}
 
     def restore(slug: str) -> Callable[[], None]:
@@ -282,8 +284,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "TIES"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--plnctl",
-        default=f"{sys.executable} -m plnctl",
-        help="the command to time (default: this checkout's plnctl)",
+        default=" ".join(THIS_CHECKOUT),
+        help="the command to time (default: this checkout's plnctl, from src/)",
     )
     args = parser.parse_args(argv)
     if args.generate:
