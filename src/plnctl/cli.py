@@ -18,9 +18,16 @@ def _fail(message: str, code: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run plnctl; user errors exit 1, usage errors 2, and nothing prints a traceback."""
+    import gc
+
     import plnctl.commands  # noqa: F401  (registers the commands)
     from plnctl.app import app
 
+    # One command makes millions of small objects on a large network and no
+    # cycles worth collecting; scanning the growing heap again and again made
+    # a 100,000-tie review take 1.7 times as long.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         app(args=argv, prog_name="plnctl")
     except PlnctlError as exc:
@@ -43,3 +50,6 @@ def main(argv: list[str] | None = None) -> None:
             "and please report it",
             INTERNAL_ERROR,
         )
+    finally:
+        if collecting:
+            gc.enable()

@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from plnctl.slug import MAX_SLUG as MAX_SLUG
+from plnctl.slug import SLUG_RE as SLUG_RE
+
 SCHEMA_VERSION = 1
 
 EventKind = Literal[
@@ -31,9 +34,7 @@ CHECKIN_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "share")
 TieKind = Literal["person", "source"]
 Pin = Literal["strong", "weak"]
 
-MAX_SLUG = 48
 MAX_NAME = 300
-SLUG_RE = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG - 2}}}[a-z0-9])?$")
 # Device names Windows reserves whatever the extension: `con.toml` cannot exist there.
 RESERVED_SLUGS = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
@@ -88,6 +89,10 @@ class Tie(BaseModel):
     @classmethod
     def _name_is_printable(cls, value: str) -> str:
         return check_name(value)
+
+    def moments(self) -> list[tuple[dt.date, str]]:
+        """The events as the tie model sees them: (date, kind), in file order."""
+        return [(e.date, e.kind) for e in self.events]
 
     def sorted_events(self) -> list[Event]:
         return sorted(self.events, key=lambda e: e.date)

@@ -97,18 +97,22 @@ class Network:
 
     def names(self) -> dict[str, str]:
         """slug -> name of every readable tie."""
-        ties, _ = self.store.load_all()
+        from plnctl.index import load_summaries
+
+        ties, _ = load_summaries(self.store)
         return {slug: tie.name for slug, tie in ties}
 
     def find(self, query: str) -> str:
         """Resolve TIE; an exact slug needs no scan of the directory."""
-        from plnctl.model import SLUG_RE
         from plnctl.resolve import resolve
+        from plnctl.slug import SLUG_RE
 
         text = query.strip()
         if SLUG_RE.match(text) and self.store.exists(text):
             return text
-        ties, problems = self.store.load_all()
+        from plnctl.index import load_summaries
+
+        ties, problems = load_summaries(self.store)
         try:
             return resolve(text, {slug: tie.name for slug, tie in ties})
         except UnknownTieError as exc:
@@ -156,11 +160,10 @@ class Network:
             added=self.today,
         )
         with self.store.lock(self.on_wait):
-            existing, _ = self.store.load_all()
-            for slug, other in existing:
-                if same_name(other.name, name):
+            for slug, other in self.names().items():
+                if same_name(other, name):
                     raise DuplicateTieError(
-                        f"{other.name!r} is already in your network as {slug!r}; "
+                        f"{other!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
                     )
             slug = unique_slug(slugify(name), self.store.slugs())

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from plnctl.model import Event, Tie
     from plnctl.network import ShareRecord
+    from plnctl.plaintable import PlainConsole, PlainTable
     from plnctl.review import Review, TieView
     from plnctl.settings import Settings
 
@@ -33,7 +34,15 @@ BAND_STYLE = {
 
 
 def print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    # Written in pieces as it is encoded: 100,000 ties need not sit in memory as text.
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):
+        pieces.append(piece)
+        if len(pieces) >= 65536:
+            sys.stdout.write("".join(pieces))
+            pieces.clear()
+    pieces.append("\n")
+    sys.stdout.write("".join(pieces))
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -101,7 +110,9 @@ def event_json(e: Event) -> dict[str, Any]:
 def show_json(v: TieView, as_of: dt.date) -> dict[str, Any]:
     doc = tie_json(v)
     doc["as_of"] = as_of.isoformat()
-    doc["events"] = [event_json(e) for e in v.tie.sorted_events() if e.date <= as_of]
+    from plnctl.review import full_tie
+
+    doc["events"] = [event_json(e) for e in full_tie(v).sorted_events() if e.date <= as_of]
     return doc
 
 
@@ -150,11 +161,33 @@ def shares_json(records: Sequence[ShareRecord], warnings: list[str]) -> dict[str
 
 def plain() -> bool:
     """No colour, no box drawing: piped output or NO_COLOR."""
-    return "NO_COLOR" in os.environ or not sys.stdout.isatty()
+    return "NO_COLOR" in os.environ or not _isatty(sys.stdout)
 
 
-def console() -> Console:
-    """A console made when first needed, so NO_COLOR and the terminal are read then."""
+_tty: tuple[object, bool] | None = None
+
+
+def _isatty(out: Any) -> bool:
+    """Whether `out` is a terminal, asked once per stream: a table asks for every cell."""
+    global _tty
+    if _tty is None or _tty[0] is not out:
+        _tty = (out, out.isatty())
+    return _tty[1]
+
+
+def console() -> Console | PlainConsole:
+    """A console made when first needed, so NO_COLOR and the terminal are read then.
+
+    Plain output gets one that writes simple lines itself and leaves the rest to rich.
+    """
+    if plain():
+        from plnctl.plaintable import PlainConsole
+
+        return PlainConsole(_rich_console)
+    return _rich_console()
+
+
+def _rich_console() -> Console:
     from rich.console import Console
 
     if plain():
@@ -162,24 +195,36 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def emit(out: Console, renderable: object) -> None:
+def emit(out: Console | PlainConsole, renderable: object) -> None:
     """Print; plain output loses the padding rich adds at the end of lines."""
     if not plain():
         out.print(renderable)
         return
-    from rich.table import Table
+    from plnctl.plaintable import PlainConsole, PlainTable
 
-    if isinstance(renderable, Table) and renderable.title:
-        # A title wider than its table would wrap; give it a line of its own.
-        sys.stdout.write(f"{renderable.title}\n")
-        renderable.title = None
+    if isinstance(renderable, PlainTable):
+        lines = renderable.lines()
+        if lines is not None:
+            sys.stdout.write("\n".join(lines) + "\n")
+            return
+        renderable = renderable.to_rich(_rich_table(renderable.title))
+    if isinstance(out, PlainConsole):
+        out = out.rich()
     with out.capture() as captured:
         out.print(renderable)
     text = "\n".join(line.rstrip() for line in captured.get().splitlines())
     sys.stdout.write(text + "\n")
 
 
-def _table(title: str | None = None) -> Table:
+def _table(title: str | None = None) -> Table | PlainTable:
+    if plain():
+        from plnctl.plaintable import PlainTable
+
+        return PlainTable(title)
+    return _rich_table(title)
+
+
+def _rich_table(title: str | None) -> Table:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -218,10 +263,12 @@ def visible(value: str) -> str:
 
 
 def _styled(value: str, style: str | None) -> str:
-    from rich.markup import escape
+    text = visible(value)
+    if "[" in text or "\\" in text:  # most names need no escaping
+        from rich.markup import escape
 
-    text = escape(visible(value))
-    return text if plain() or not style else f"[{style}]{text}[/]"
+        text = escape(text)
+    return text if not style or plain() else f"[{style}]{text}[/]"
 
 
 def _ago(days: int | None) -> str:
@@ -344,8 +391,9 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
     else:
         lines.append("ok: no events yet")
     r = d.reciprocity
-    gave = sum(1 for e in t.events if e.date <= as_of and e.kind in ("share", "help-given"))
-    got = sum(1 for e in t.events if e.date <= as_of and e.kind == "help-received")
+    moments = [(day, kind) for day, kind in t.moments() if day <= as_of]
+    gave = sum(1 for _, kind in moments if kind in ("share", "help-given"))
+    got = sum(1 for _, kind in moments if kind == "help-received")
     lines.append(
         f"reciprocity {r.label}: {gave} given (decayed {r.given:.2f}), {got} help received "
         f"(decayed {r.received:.2f}), give share {r.p:.2f}"
@@ -356,8 +404,10 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
 def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
     from rich.panel import Panel
 
+    from plnctl.review import full_tie
+
     out = console()
-    t, d = v.tie, v.derived
+    t, d = full_tie(v), v.derived
     fields = [
         ("slug", v.slug),
         ("kind", t.kind),

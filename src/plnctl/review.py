@@ -8,10 +8,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from plnctl.settings import Settings
-from plnctl.ties import Derived, Participation, derive, participation
+from plnctl.ties import (
+    Derived,
+    Participation,
+    derive,
+    participation_counts,
+    participation_stage,
+)
 
 if TYPE_CHECKING:
+    from plnctl.index import TieSummary
     from plnctl.model import Tie
+
+    # A whole tie file, or its summary from the index: both carry what review needs.
+    TieData = Tie | TieSummary
 
 # Sections in the order PRODUCT.md gives them.
 SECTIONS = ("at-risk", "due", "dormant", "taking")
@@ -24,12 +34,12 @@ SECTION_TITLES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class TieView:
     """A tie with everything derived from it as of one date."""
 
     slug: str
-    tie: Tie
+    tie: TieData
     derived: Derived
 
     @property
@@ -37,13 +47,25 @@ class TieView:
         return self.tie.name
 
 
-def view(slug: str, tie: Tie, as_of: dt.date, settings: Settings) -> TieView:
-    moments = [(e.date, e.kind) for e in tie.events]
-    derived = derive(moments, as_of, settings, every=tie.every, pin=tie.pin)
+def full_tie(v: TieView) -> Tie:
+    """The whole tie behind a view: showing a history needs each event's note and link."""
+    from plnctl.model import Tie
+
+    if not isinstance(v.tie, Tie):
+        raise TypeError(f"{v.slug}: a summary from the index has no event details")
+    return v.tie
+
+
+def view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
+    from plnctl.index import TieSummary
+
+    derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+    if derived is None:
+        derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
     return TieView(slug=slug, tie=tie, derived=derived)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     view: TieView
     section: str
@@ -118,7 +140,7 @@ def _fmt_days(value: float) -> str:
     return f"{value:g} days"
 
 
-def hidden_reason(tie: Tie, as_of: dt.date) -> str | None:
+def hidden_reason(tie: TieData, as_of: dt.date) -> str | None:
     if tie.archived:
         return "archived"
     if tie.snoozed_until is not None and tie.snoozed_until > as_of:
@@ -127,7 +149,7 @@ def hidden_reason(tie: Tie, as_of: dt.date) -> str | None:
 
 
 def build_review(
-    ties: Iterable[tuple[str, Tie]],
+    ties: Iterable[tuple[str, TieData]],
     as_of: dt.date,
     settings: Settings,
     *,
@@ -141,9 +163,21 @@ def build_review(
     """
     items: list[Item] = []
     hidden = {"archived": 0, "snoozed": 0}
-    moments: list[tuple[dt.date, str]] = [(day, "share") for day in public_shares]
+    from plnctl.index import TieSummary
+
+    total = giving = 0
+    # Shares posted to no tie count towards the stage, in no section.
+    public_total, public_giving = participation_counts(
+        ((day, "share") for day in public_shares), as_of, settings
+    )
+    total += public_total
+    giving += public_giving
     for slug, tie in ties:
-        moments.extend((e.date, e.kind) for e in tie.events)
+        counts = tie.counts_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+        if counts is None:
+            counts = participation_counts(tie.moments(), as_of, settings)
+        total += counts[0]
+        giving += counts[1]
         why_hidden = hidden_reason(tie, as_of)
         if why_hidden:
             hidden[why_hidden] += 1
@@ -159,7 +193,7 @@ def build_review(
         items.append(Item(v, section, reasons, _next_step(v, section)))
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
     items.sort(key=lambda it: (order[it.section], *_urgency(it)))
-    return Review(as_of, items, participation(moments, as_of, settings), hidden)
+    return Review(as_of, items, participation_stage(total, giving, settings), hidden)
 
 
 def _urgency(item: Item) -> tuple[float, str]:

@@ -198,7 +198,7 @@ class Store:
 
     def path_for(self, slug: str) -> Path:
         """The file of a slug; a slug can never name anything outside the directory."""
-        from plnctl.model import SLUG_RE
+        from plnctl.slug import SLUG_RE
 
         if not SLUG_RE.match(slug):
             raise InvalidValueError(
@@ -225,7 +225,7 @@ class Store:
 
     def slugs(self) -> list[str]:
         """Slugs of every tie file, sorted; other files are ignored."""
-        from plnctl.model import SLUG_RE
+        from plnctl.slug import SLUG_RE
 
         self.check_dir()
         try:
@@ -264,7 +264,7 @@ class Store:
         A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
         (`ann (conflicted copy).toml`) lands here: reported, never ignored silently.
         """
-        from plnctl.model import SLUG_RE
+        from plnctl.slug import SLUG_RE
 
         try:
             names = [entry.name for entry in os.scandir(self.root) if entry.is_file()]
@@ -436,7 +436,7 @@ class Store:
     def _sweep_temp_files(self) -> None:
         """Remove what a killed writer left: tie files are only written under the lock,
         so while we hold it any temporary file of a tie or the share log is stale."""
-        from plnctl.model import SLUG_RE
+        from plnctl.slug import SLUG_RE
 
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.root):

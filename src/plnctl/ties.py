@@ -6,7 +6,6 @@ import collections
 import datetime as dt
 import itertools
 import math
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ GIVING_KINDS = ("share", "help-given")
 RECEIVING_KINDS = ("help-received",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reciprocity:
     given: float
     received: float
@@ -27,7 +26,7 @@ class Reciprocity:
     label: str  # giving | balanced | taking | insufficient
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replay:
     strong: bool
     # The day a strong tie last turned weak (None if it never did).
@@ -35,7 +34,7 @@ class Replay:
     strong_since: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derived:
     """Everything derived about one tie as of one date."""
 
@@ -170,6 +169,8 @@ def expected_interval(
     )
     gaps = [(b - a).days for a, b in itertools.pairwise(days)]
     if len(gaps) >= settings.interval_min_gaps:
+        import statistics
+
         median = statistics.median(gaps[-settings.interval_last_gaps :])
         clamped = min(max(median, settings.interval_min_days), settings.interval_max_days)
         return float(clamped), "history"
@@ -257,7 +258,7 @@ def derive(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participation:
     events: int
     giving: int
@@ -272,12 +273,24 @@ def participation(
 
     A stage, never a debt: reading a source takes nothing from anyone.
     """
+    return participation_stage(*participation_counts(all_events, as_of, settings), settings)
+
+
+def participation_counts(
+    events: Iterable[Moment], as_of: dt.date, settings: Settings
+) -> tuple[int, int]:
+    """(events in the participation window, how many of them gave something back)."""
     total = giving = 0
-    for day, kind in all_events:
+    for day, kind in events:
         age = (as_of - day).days
         if 0 <= age < settings.participation_days:
             total += 1
             giving += kind in settings.participation_kinds
+    return total, giving
+
+
+def participation_stage(total: int, giving: int, settings: Settings) -> Participation:
+    """The participation stage from the counts of `participation_counts`, summed over ties."""
     if total == 0:
         return Participation(0, 0, None, "none")
     share = giving / total

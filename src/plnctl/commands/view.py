@@ -40,12 +40,13 @@ def review(
     Example: plnctl review --as-of 2w
     """
     from plnctl import render
+    from plnctl.index import load_summaries
     from plnctl.review import build_review
 
     when = as_of_date(as_of)
     store = store_of(ctx)
     settings = store.settings()
-    ties, problems = store.load_all()
+    ties, problems = load_summaries(store, when, settings)
     public = public_share_dates(store, problems)
     warnings = warn_skipped(problems)
     result = build_review(ties, when, settings, show_all=show_all, public_shares=public)
@@ -124,13 +125,14 @@ def list_(
     Example: plnctl list --kind source --status strong
     """
     from plnctl import render
+    from plnctl.index import load_summaries
     from plnctl.network import tie_kind
     from plnctl.review import filter_views, view
 
     when = today()
     store = store_of(ctx)
     settings = store.settings()
-    ties, problems = store.load_all()
+    ties, problems = load_summaries(store, when, settings)
     warn_skipped(problems)
     views = [view(slug, t, when, settings) for slug, t in ties if archived or not t.archived]
     shown = filter_views(
