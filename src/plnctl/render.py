@@ -191,8 +191,8 @@ def _rich_console() -> Console:
     from rich.console import Console
 
     if plain():
-        return Console(color_system=None, highlight=False, width=100_000)
-    return Console(highlight=False)
+        return Console(color_system=None, highlight=False, emoji=False, width=100_000)
+    return Console(highlight=False, emoji=False)
 
 
 def emit(out: Console | PlainConsole, renderable: object) -> None:
