@@ -190,6 +190,7 @@ def console() -> Console | PlainConsole:
 def _rich_console() -> Console:
     from rich.console import Console
 
+    # emoji=False: a name or note holding `:a:` is shown as typed, never as 🅰.
     if plain():
         return Console(color_system=None, highlight=False, emoji=False, width=100_000)
     return Console(highlight=False, emoji=False)
