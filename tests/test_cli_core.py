@@ -489,3 +489,19 @@ def test_data_dir_that_is_a_file(cli: Cli, tmp_path: Path) -> None:
     result = cli.fails("--data-dir", str(afile), "add", "Ann")
     assert "not a directory" in result.err
     assert afile.read_text() == "x"
+
+
+@pytest.mark.parametrize("option", [("checkin", "ann", "--on"), ("review", "--as-of")])
+# Arabic-Indic three, fullwidth three, a fullwidth year: digits, but not ASCII ones.
+@pytest.mark.parametrize("text", ["", "\u0663d", "\uff13d", "\uff12\uff10\uff12\uff15-01-01"])
+def test_empty_and_non_ascii_dates_are_refused(
+    cli: Cli, option: tuple[str, ...], text: str
+) -> None:
+    cli.ok("add", "Ann")
+    assert "YYYY-MM-DD" in cli.fails(*option, text).err
+
+
+def test_dates_past_year_one_are_a_clear_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.ok("add", "Ann")
+    monkeypatch.setenv("PLNCTL_TODAY", "0001-01-01")
+    assert "outside the years 1 to 9999" in cli.fails("checkin", "ann", "--on", "yesterday").err

@@ -128,7 +128,7 @@ def as_of_date(text: str | None) -> dt.date:
     from plnctl.dates import parse_date
 
     now = today()
-    return parse_date(text, now, option="--as-of") if text else now
+    return parse_date(text, now, option="--as-of") if text is not None else now
 
 
 def _version(value: bool) -> None:

@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    except OverflowError:
+        # Date arithmetic past year 1 or 9999, e.g. `--for 5000000` or an odd PLNCTL_TODAY.
+        _fail("a date falls outside the years 1 to 9999; use a nearer one", 1)
     except OSError as exc:
         _fail(f"{exc.filename or ''} {exc.strerror or exc}".strip(), 1)
     except Exception as exc:

@@ -8,7 +8,7 @@ import re
 from plnctl.errors import InvalidValueError
 
 DATE_HELP = "YYYY-MM-DD, today, yesterday, Nd or Nw (N days or weeks ago)"
-_RELATIVE = re.compile(r"^(\d{1,5})([dw])$")
+_RELATIVE = re.compile(r"^([0-9]{1,5})([dw])$")
 
 
 def parse_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
@@ -26,7 +26,7 @@ def parse_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
             return today - dt.timedelta(days=days)
         except OverflowError:
             pass
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:

@@ -77,11 +77,11 @@ class Tie(BaseModel):
     topics: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     via: str | None = None
-    every: int | None = Field(default=None, ge=1, le=3650)
+    every: int | None = Field(default=None, ge=1, le=3650, strict=True)
     note: str | None = None
     pin: Pin | None = None
     added: dt.date | None = None
-    archived: bool = False
+    archived: bool = Field(default=False, strict=True)
     snoozed_until: dt.date | None = None
     events: list[Event] = Field(default_factory=list)
 

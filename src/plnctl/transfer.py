@@ -8,6 +8,7 @@ importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -304,7 +305,8 @@ def run_import(
 
     report = Report(unusable=list(parsed.skipped), warnings=list(parsed.warnings))
     report.dry_run = dry_run
-    with store.lock(on_wait):
+    # A dry run only reads: it takes no lock, so it creates no data directory either.
+    with contextlib.nullcontext() if dry_run else store.lock(on_wait):
         existing, problems = store.load_all()
         report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
         planner = Planner(existing, today, taken=store.slugs())

@@ -96,7 +96,7 @@ def checkin(
     from plnctl.render import checked_in
 
     network = network_of(ctx)
-    day = parse_date(on, network.today, option="--on") if on else None
+    day = parse_date(on, network.today, option="--on") if on is not None else None
     slug, saved, event = network.checkin(tie, kind=kind.value, on=day, note=note, link=link)
     checked_in(slug, saved, event, network.today, network.store.settings())
 
@@ -137,7 +137,7 @@ def share(
     from plnctl.render import shared
 
     network = network_of(ctx)
-    day = parse_date(on, network.today, option="--on") if on else None
+    day = parse_date(on, network.today, option="--on") if on is not None else None
     record = network.share(what, with_=with_ or [], from_=from_, on=day, note=note)
     shared(record)
 

@@ -164,7 +164,7 @@ def shares(
     from plnctl.dates import parse_date
 
     network = network_of(ctx)
-    start = parse_date(since, network.today, option="--since") if since else None
+    start = parse_date(since, network.today, option="--since") if since is not None else None
     records, problems = network.shares(start)
     warnings = warn_skipped(problems)
     if json:
