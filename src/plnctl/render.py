@@ -425,7 +425,12 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
         ("status", f"{d.status}, trend {d.trend}, band {d.band}"),
         ("as of", as_of.isoformat()),
     ]
-    body = "\n".join(f"{k:>9}  {_styled(val, None)}" for k, val in fields if val)
+    # A note's later lines line up under its first.
+    body = "\n".join(
+        f"{k:>9}  " + _styled(val, None).replace("\n", "\n" + " " * 11)
+        for k, val in fields
+        if val
+    )
     body += "\n\n" + "\n".join(f"  - {_styled(line, None)}" for line in explain(v, as_of, settings))
     title = _styled(t.name, "bold")
     if plain():
