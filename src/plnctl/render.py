@@ -427,9 +427,7 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
     ]
     # A note's later lines line up under its first.
     body = "\n".join(
-        f"{k:>9}  " + _styled(val, None).replace("\n", "\n" + " " * 11)
-        for k, val in fields
-        if val
+        f"{k:>9}  " + _styled(val, None).replace("\n", "\n" + " " * 11) for k, val in fields if val
     )
     body += "\n\n" + "\n".join(f"  - {_styled(line, None)}" for line in explain(v, as_of, settings))
     title = _styled(t.name, "bold")

@@ -18,16 +18,16 @@ def path(
 
     Example: plnctl path --json
     """
-    import platformdirs
-
     from plnctl import render
+    from plnctl.index import cache_dir, index_path
     from plnctl.settings import SETTINGS_FILE
 
     data = globals_of(ctx).data_dir.absolute()
     places = {
         "data_dir": str(data),
         "settings_file": str(data / SETTINGS_FILE),
-        "cache_dir": platformdirs.user_cache_dir("plnctl"),
+        "cache_dir": str(cache_dir()),
+        "index_file": str(index_path(data)),
     }
     if json:
         render.print_json(places)
@@ -35,3 +35,4 @@ def path(
     print(f"data      {places['data_dir']}")
     print(f"settings  {places['settings_file']}")
     print(f"cache     {places['cache_dir']}")
+    print(f"index     {places['index_file']}")
