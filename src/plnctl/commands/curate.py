@@ -75,7 +75,7 @@ def run_editor(path: Path) -> None:
 @app.command()
 def edit(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
 ) -> None:
     """Open a tie's file in your editor ($VISUAL or $EDITOR) and save it once it is valid.
 
@@ -105,8 +105,8 @@ def edit(
 @app.command()
 def rename(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
-    new_name: Annotated[str, typer.Argument(help="The tie's new name.")],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    new_name: Annotated[str, typer.Argument(metavar="NEW-NAME", help="The tie's new name.")],
 ) -> None:
     """Give a tie a new name and slug, keeping its history; ties that name it as --via follow.
 
@@ -128,7 +128,9 @@ def rename(
 @app.command()
 def merge(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help="The duplicate.", autocompletion=complete_tie)],
+    tie: Annotated[
+        str, typer.Argument(metavar="TIE", help="The duplicate.", autocompletion=complete_tie)
+    ],
     into: Annotated[
         str, typer.Argument(help="The tie to keep.", metavar="INTO", autocompletion=complete_tie)
     ],
@@ -176,7 +178,7 @@ def _archive(ctx: typer.Context, tie: str, archived: bool) -> None:
 @app.command()
 def archive(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
 ) -> None:
     """Subtract a voice but keep its history: out of review and list (list --archived shows it).
 
@@ -188,7 +190,7 @@ def archive(
 @app.command()
 def unarchive(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
 ) -> None:
     """Bring an archived tie back into review and list.
 
@@ -200,7 +202,7 @@ def unarchive(
 @app.command(name="rm")
 def rm(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
 ) -> None:
     """Delete a tie and its whole history, after asking (archive keeps the history).
@@ -226,7 +228,7 @@ def rm(
 @app.command()
 def snooze(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(help=TIE_HELP, autocompletion=complete_tie)],
+    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
     until: Annotated[
         str | None,
         typer.Option(metavar="DATE", help="Back in review on this day: YYYY-MM-DD or tomorrow."),

@@ -62,7 +62,9 @@ def read_input(path: Path | None) -> bytes:
 @app.command(name="import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="The file to read ('-' for standard input).")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="The file to read ('-' for standard input).")
+    ],
     format: Annotated[
         FormatChoice | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
     ] = None,
@@ -192,7 +194,12 @@ def export(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout.",
+        ),
     ] = None,
     kind: Annotated[
         KindChoice | None,
