@@ -332,3 +332,35 @@ def test_edited_plnctl_code_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPat
     )
     monkeypatch.setattr(index, "_code_stamp", lambda: ("edited",))
     assert '"Stale Name"' not in network.ok("list", "--json").out
+
+
+def test_index_in_many_pieces_is_read_whole_and_a_damaged_piece_refuses_it(
+    network: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One entry per piece: every piece is read back, and one bad piece spoils them all."""
+    monkeypatch.setattr(index, "PIECE_ENTRIES", 1)
+    for name in ("Carla Diaz", "Dev Rao", "Eva Berg"):
+        network.ok("add", name)
+    shutil.rmtree(cache_root(network.data_dir))
+    before = answers(network)
+    store = Store(network.data_dir)
+    path = index_file(network.data_dir)
+    _, entries = index._read_index(path, index._identity(store))
+    assert set(entries) == {"ann-lee", "ben-tanaka", "carla-diaz", "dev-rao", "eva-berg"}
+    blob = path.read_bytes()
+    # Damage a byte inside the third tie's piece, far from either end of the file.
+    where = blob.index(b"dev-rao")
+    path.write_bytes(blob[:where] + b"X" + blob[where + 1 :])
+    assert index._read_index(path, index._identity(store)) == (0, {})
+    assert answers(network) == before
+    assert index._read_index(path, index._identity(store))[1].keys() == entries.keys()
+    # A piece dropped from the middle, checksums intact, is noticed too.
+    pieces = []
+    rest = memoryview(blob)[len(index.MAGIC) :]
+    while rest:
+        length = index._PIECE.unpack(rest[: index._PIECE.size])[0]
+        pieces.append(bytes(rest[: index._PIECE.size + length]))
+        rest = rest[index._PIECE.size + length :]
+    assert len(pieces) >= 7  # head, five ties, derived values, end
+    path.write_bytes(index.MAGIC + b"".join(pieces[:3] + pieces[4:]))
+    assert index._read_index(path, index._identity(store)) == (0, {})

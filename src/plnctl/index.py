@@ -18,9 +18,10 @@ import struct
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from plnctl import __version__
 from plnctl.errors import TieFileError, UnknownTieError
@@ -32,9 +33,12 @@ if TYPE_CHECKING:
     from plnctl.ties import Derived
 
 CACHE_ENV = "PLNCTL_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"plnctl-index\n"
-CHECK_SIZE = 4  # a CRC-32 of the rest: enough to notice a torn or damaged file
+# The index is written and read in pieces of this many entries, each headed by
+# its length and a CRC-32 of it: enough to notice a torn or damaged file.
+PIECE_ENTRIES = 4096
+_PIECE = struct.Struct("<II")
 # A file whose mtime or ctime lies within this of the moment the index looked
 # at it may be rewritten again in the same timestamp tick with the same size;
 # such an entry is read again instead of trusted (git calls this "racy").
@@ -274,36 +278,100 @@ def _identity(store: Store) -> tuple[Any, ...]:
 def _read_doc(path: Path, identity: tuple[Any, ...]) -> dict[str, Any] | None:
     """The index written for `identity`, or None when missing, corrupt or foreign."""
     try:
-        blob = path.read_bytes()
+        with open(path, "rb") as handle:
+            return _read_pieces(handle, os.fstat(handle.fileno()).st_size, identity)
     except OSError:
         return None
-    head = len(MAGIC) + CHECK_SIZE
-    if not blob.startswith(MAGIC) or len(blob) < head:
+
+
+def _read_pieces(handle: BinaryIO, size: int, identity: tuple[Any, ...]) -> dict[str, Any] | None:
+    """Read the index piece by piece: only one piece is ever held as bytes.
+
+    Each piece is checked against its own CRC-32 before it is unmarshalled,
+    and the last one says how many entries came before it, so a damaged or
+    truncated index is refused as a whole.
+    """
+    if handle.read(len(MAGIC)) != MAGIC:
         return None
-    payload = blob[head:]
-    if zlib.crc32(payload).to_bytes(CHECK_SIZE, "big") != blob[len(MAGIC) : head]:
-        return None
-    try:
-        doc = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
-    if (
-        not isinstance(doc, dict)
-        or doc.get("identity") != identity
-        or not isinstance(doc.get("seen_ns"), int)
-        or not isinstance(doc.get("ties"), dict)
-        or not isinstance(doc.get("derived"), tuple)
-        or len(doc["derived"]) != 2
-        or not isinstance(doc["derived"][1], dict)
-    ):
-        return None
-    return doc
+    left = size - len(MAGIC)
+    head: tuple[Any, ...] | None = None
+    parts: dict[str, dict[str, Any]] = {"ties": {}, "derived": {}}
+    while left >= _PIECE.size:
+        length, check = _PIECE.unpack(handle.read(_PIECE.size))
+        left -= _PIECE.size
+        if length > left:
+            return None
+        data = handle.read(length)
+        left -= length
+        if len(data) != length or zlib.crc32(data) != check:
+            return None
+        try:
+            piece = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            return None
+        del data
+        if not isinstance(piece, tuple) or not piece:
+            return None
+        tag = piece[0]
+        if head is None:
+            if tag != "head" or len(piece) != 4 or piece[1] != identity:
+                return None
+            if not isinstance(piece[2], int):
+                return None
+            head = piece
+        elif tag in parts and len(piece) == 2 and isinstance(piece[1], dict):
+            if parts[tag]:
+                parts[tag].update(piece[1])
+            else:
+                parts[tag] = piece[1]
+        elif tag == "end" and piece == ("end", len(parts["ties"]), len(parts["derived"])):
+            if left:
+                return None
+            return {
+                "identity": head[1],
+                "seen_ns": head[2],
+                "ties": parts["ties"],
+                "derived": (head[3], parts["derived"]),
+            }
+        else:
+            return None
+    return None
 
 
 def _read_index(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
     """(when the index last looked at the files, slug -> (stat, digest, record)), or (0, {})."""
     doc = _read_doc(path, identity)
     return (0, {}) if doc is None else (doc["seen_ns"], doc["ties"])
+
+
+def _pieces(
+    identity: tuple[Any, ...],
+    seen_ns: int,
+    entries: dict[str, Any],
+    derived: tuple[Any, dict[str, Any]],
+) -> Iterator[bytes]:
+    """The index file in pieces of PIECE_ENTRIES entries, each with its length and CRC-32.
+
+    Written piece by piece, a large index never sits in memory as one
+    serialised blob next to the objects it was made from.
+    """
+
+    def piece(value: tuple[Any, ...]) -> bytes:
+        data = marshal.dumps(value)
+        return _PIECE.pack(len(data), zlib.crc32(data)) + data
+
+    yield MAGIC
+    yield piece(("head", identity, seen_ns, derived[0]))
+    for tag, items in (("ties", entries), ("derived", derived[1])):
+        batch: dict[str, Any] = {}
+        for slug, value in items.items():
+            batch[slug] = value
+            if len(batch) >= PIECE_ENTRIES:
+                yield piece((tag, batch))
+                batch = {}
+        if batch:
+            yield piece((tag, batch))
+    yield piece(("end", len(entries), len(derived[1])))
 
 
 def _write_index(
@@ -315,12 +383,9 @@ def _write_index(
 ) -> None:
     from plnctl.store import atomic_write
 
-    doc = {"identity": identity, "seen_ns": seen_ns, "ties": entries, "derived": derived}
-    payload = marshal.dumps(doc)
-    check = zlib.crc32(payload).to_bytes(CHECK_SIZE, "big")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(path, MAGIC + check + payload)
+        atomic_write(path, _pieces(identity, seen_ns, entries, derived))
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -404,9 +469,32 @@ def _examine_all(store: Store, tasks: list[tuple[str, bytes | None]]) -> list[Ou
     _worker_store = store
     try:
         with multiprocessing.get_context("fork").Pool(2) as pool:
-            return pool.map(_examine_in_worker, tasks, chunksize=64)
+            outcomes = pool.map(_examine_in_worker, tasks, chunksize=64)
     finally:
         _worker_store = None
+    # Strings come back from another process as copies of their own: share them again.
+    for i, outcome in enumerate(outcomes):
+        if outcome[0] == "parsed":
+            outcomes[i] = (*outcome[:3], _reintern(outcome[3]))
+    return outcomes
+
+
+def _reintern(record: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`record` with the strings `record_of` interns interned again."""
+    intern = sys.intern
+    kind, topics, tags, pin = record[1], record[3], record[4], record[8]
+    if not (isinstance(kind, str) and isinstance(topics, list) and isinstance(tags, list)):
+        return record
+    return (
+        record[0],
+        intern(kind),
+        record[2],
+        [intern(t) for t in topics],
+        [intern(t) for t in tags],
+        *record[5:8],
+        intern(pin) if isinstance(pin, str) else pin,
+        *record[9:],
+    )
 
 
 def load_summaries(
@@ -489,6 +577,7 @@ def load_summaries(
             if entry != hit or key[1] < settled_before:
                 changed = True
         result.append((slug, summary))
+    del trusted, unsure, outcomes
 
     # Derived values stay valid while a tie's record, the date and the settings do.
     def unchanged(slug: str) -> bool:

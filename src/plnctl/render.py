@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,6 +43,32 @@ def print_json(doc: Any) -> None:
             pieces.clear()
     pieces.append("\n")
     sys.stdout.write("".join(pieces))
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """Like `print_json(list(items))`, byte for byte, making each item only as it is written.
+
+    A list of 100,000 ties need not sit in memory as objects either. One
+    encoder runs over the whole list: each encoder call leaves a reference
+    cycle behind, which costs memory while the collector is off.
+    """
+    rest = iter(items)
+    for first in rest:
+        print_json(_Streamed(first, rest))
+        return
+    print_json([])
+
+
+class _Streamed(list[Any]):
+    """A non-empty list to json's encoder, whose items are made as it iterates."""
+
+    def __init__(self, first: Any, rest: Iterator[Any]) -> None:
+        super().__init__([first])
+        self._first, self._rest = first, rest
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self._first
+        yield from self._rest
 
 
 def _iso(day: dt.date | None) -> str | None:

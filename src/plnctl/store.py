@@ -8,7 +8,7 @@ import errno
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,14 +46,15 @@ def resolve_data_dir(option: str | Path | None) -> Path:
     return Path(platformdirs.user_data_dir("plnctl", appauthor=False))
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: the old content or the new, never half of each."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace `path` with `data`, or its pieces: the old content or the new, never half."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -143,7 +143,7 @@ def list_(
         tag=tag,
     )
     if json:
-        render.print_json([render.tie_json(v) for v in shown])
+        render.print_json_list(render.tie_json(v) for v in shown)
     else:
         render.list_table(shown, total=len(ties))
 
