@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -98,3 +98,12 @@ def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
 def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
     """--tag: every tag in the network."""
     return label_candidates(read_heads(data_dir_of(ctx)), "tags", incomplete)
+
+
+# The TIE argument of every command that names one tie.
+TieArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="TIE", help="Slug, name, or unique prefix.", autocompletion=complete_tie
+    ),
+]

@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 
 from plnctl.app import app, network_of, say, warn_skipped
-from plnctl.complete import complete_tie
-
-TIE_HELP = "Slug, name, or unique prefix."
+from plnctl.complete import TieArgument, complete_tie
 
 
 def _interactive() -> bool:
@@ -75,7 +73,7 @@ def run_editor(path: Path) -> None:
 @app.command()
 def edit(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    tie: TieArgument,
 ) -> None:
     """Open a tie's file in your editor ($VISUAL or $EDITOR) and save it once it is valid.
 
@@ -105,7 +103,7 @@ def edit(
 @app.command()
 def rename(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    tie: TieArgument,
     new_name: Annotated[str, typer.Argument(metavar="NEW-NAME", help="The tie's new name.")],
 ) -> None:
     """Give a tie a new name and slug, keeping its history; ties that name it as --via follow.
@@ -178,7 +176,7 @@ def _archive(ctx: typer.Context, tie: str, archived: bool) -> None:
 @app.command()
 def archive(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    tie: TieArgument,
 ) -> None:
     """Subtract a voice but keep its history: out of review and list (list --archived shows it).
 
@@ -190,7 +188,7 @@ def archive(
 @app.command()
 def unarchive(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    tie: TieArgument,
 ) -> None:
     """Bring an archived tie back into review and list.
 
@@ -202,7 +200,7 @@ def unarchive(
 @app.command(name="rm")
 def rm(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    tie: TieArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
 ) -> None:
     """Delete a tie and its whole history, after asking (archive keeps the history).
@@ -228,7 +226,7 @@ def rm(
 @app.command()
 def snooze(
     ctx: typer.Context,
-    tie: Annotated[str, typer.Argument(metavar="TIE", help=TIE_HELP, autocompletion=complete_tie)],
+    tie: TieArgument,
     until: Annotated[
         str | None,
         typer.Option(metavar="DATE", help="Back in review on this day: YYYY-MM-DD or tomorrow."),

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from plnctl.app import CheckinKind, KindChoice, PinChoice, app, network_of
-from plnctl.complete import complete_tag, complete_tie, complete_topic
+from plnctl.complete import TieArgument, complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
 
 ON_HELP = f"When it happened: {DATE_HELP}."
@@ -73,12 +73,7 @@ def add(
 @app.command()
 def checkin(
     ctx: typer.Context,
-    tie: Annotated[
-        str,
-        typer.Argument(
-            metavar="TIE", autocompletion=complete_tie, help="Slug, name, or unique prefix."
-        ),
-    ],
+    tie: TieArgument,
     kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = (
         CheckinKind.read
     ),
@@ -145,12 +140,7 @@ def share(
 @app.command(name="set")
 def set_(
     ctx: typer.Context,
-    tie: Annotated[
-        str,
-        typer.Argument(
-            metavar="TIE", autocompletion=complete_tie, help="Slug, name, or unique prefix."
-        ),
-    ],
+    tie: TieArgument,
     url: Annotated[str | None, typer.Option(metavar="URL", help="New URL ('' clears it).")] = None,
     kind: Annotated[
         KindChoice | None, typer.Option("--kind", "-k", metavar="KIND", help="person or source.")

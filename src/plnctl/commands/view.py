@@ -17,7 +17,7 @@ from plnctl.app import (
     today,
     warn_skipped,
 )
-from plnctl.complete import complete_tag, complete_tie, complete_topic
+from plnctl.complete import TieArgument, complete_tag, complete_topic
 from plnctl.dates import DATE_HELP
 
 if TYPE_CHECKING:
@@ -72,12 +72,7 @@ def public_share_dates(store: Store, problems: list[TieFileError]) -> list[dt.da
 @app.command()
 def show(
     ctx: typer.Context,
-    tie: Annotated[
-        str,
-        typer.Argument(
-            metavar="TIE", autocompletion=complete_tie, help="Slug, name, or unique prefix."
-        ),
-    ],
+    tie: TieArgument,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
