@@ -259,7 +259,7 @@ def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
     by_event: dict[str, Path] = {}
     reported: set[tuple[Path, Path]] = set()
     for path, _, tie in ties:
-        key = name_key(tie.name) or tie.name.casefold()
+        key = name_key(tie.name)
         first = by_name.setdefault(key, path)
         if first != path:
             reported.add((first, path))

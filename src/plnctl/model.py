@@ -145,10 +145,11 @@ def name_key(name: str) -> str:
     """What two names must share to be the same tie.
 
     Case, accents, spaces, dashes, dots, commas and quotes are ignored; other
-    symbols count, so `C`, `C++` and `C#` stay three ties.
+    symbols count, so `C`, `C++` and `C#` stay three ties. A name made only
+    of those (`...`) is compared as typed, ignoring case.
     """
     decomposed = unicodedata.normalize("NFKD", name).casefold()
-    return "".join(
+    key = "".join(
         c
         for c in decomposed
         if not unicodedata.combining(c)
@@ -156,11 +157,12 @@ def name_key(name: str) -> str:
         and unicodedata.category(c) not in ("Pd", "Pc")
         and c not in _SEPARATORS
     )
+    return key or name.casefold()
 
 
 def same_name(a: str, b: str) -> bool:
-    """Two names are one tie when their letters and digits match (or, with none, the text)."""
-    return (name_key(a) or a.casefold()) == (name_key(b) or b.casefold())
+    """Two names are one tie when their keys match (see `name_key`)."""
+    return name_key(a) == name_key(b)
 
 
 def unique_slug(base: str, taken: Iterable[str]) -> str:

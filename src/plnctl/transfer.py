@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from plnctl.errors import InvalidValueError, PlnctlError, TieFileError
 from plnctl.formats import unique_labels
+from plnctl.model import name_key
 
 if TYPE_CHECKING:
     from plnctl.formats import Incoming, Parsed
@@ -71,12 +72,6 @@ def normalize_url(url: str) -> str:
     return f"{scheme}://{parts.netloc.lower()}{path}{query}"
 
 
-def _name_key(name: str) -> str:
-    from plnctl.model import name_key
-
-    return name_key(name) or name.casefold()
-
-
 def merge_into(target: Tie, incoming: Tie) -> list[str]:
     """Fill in `target` from `incoming`; return the names of the fields that changed.
 
@@ -110,7 +105,7 @@ def merge_into(target: Tie, incoming: Tie) -> list[str]:
 def kept_fields(target: Tie, incoming: Tie) -> list[str]:
     """The fields where `incoming` differs from a value `target` keeps."""
     kept = []
-    if _name_key(target.name) != _name_key(incoming.name):
+    if name_key(target.name) != name_key(incoming.name):
         kept.append("name")
     if target.kind != incoming.kind:
         kept.append("kind")
@@ -147,7 +142,7 @@ class Planner:
         for url in (tie.url, tie.site_url):
             if url:
                 self.by_url.setdefault((tie.kind, normalize_url(url)), slug)
-        self.by_name.setdefault(_name_key(tie.name), slug)
+        self.by_name.setdefault(name_key(tie.name), slug)
 
     def match(self, record: Incoming) -> str | None:
         """The tie here that `record` describes, or None for a new one.
@@ -165,7 +160,7 @@ class Planner:
             if mine is not None and same_name(mine.name, tie.name):
                 return record.slug
             # Restored before under another slug (its own was taken)?
-            slug = self.by_name.get(_name_key(tie.name))
+            slug = self.by_name.get(name_key(tie.name))
             return slug if slug not in self.claimed else None
         if tie.kind == "source":
             for url in (tie.url, tie.site_url):
@@ -173,7 +168,7 @@ class Planner:
                     slug = self.by_url.get((tie.kind, normalize_url(url)))
                     if slug:
                         return slug
-        return self.by_name.get(_name_key(tie.name))
+        return self.by_name.get(name_key(tie.name))
 
     def free_slug(self, name: str, wanted: str | None) -> str:
         from plnctl.model import RESERVED_SLUGS, slugify, unique_slug
