@@ -524,12 +524,8 @@ def load_summaries(
     settled_before = started_ns - RACY_NS
     entries: dict[str, Any] = {}
     trusted: list[tuple[str, TieSummary | None]] = []
-    from plnctl.store import misnamed_problem
-
     # A `.toml` file whose name is no slug is no tie, but never silently ignored.
-    problems: list[TieFileError] = [
-        TieFileError(misnamed, misnamed_problem(misnamed)) for misnamed in store.misnamed()
-    ]
+    problems = store.misnamed_problems()
     changed = False
     root = os.fspath(store.root)
     unsure: list[tuple[str, bytes | None]] = []  # files to read, with the digest known

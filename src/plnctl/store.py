@@ -256,6 +256,10 @@ class Store:
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
 
+    def misnamed_problems(self) -> list[TieFileError]:
+        """One problem for each file `misnamed` finds, for commands that read every tie."""
+        return [TieFileError(path, misnamed_problem(path)) for path in self.misnamed()]
+
     def load(self, slug: str) -> Tie:
         return parse_tie(self.path_for(slug), self.read_bytes(slug))
 
@@ -282,9 +286,7 @@ class Store:
     def load_all(self) -> tuple[list[tuple[str, Tie]], list[TieFileError]]:
         """Every readable tie, and one error for each file that could not be read."""
         ties: list[tuple[str, Tie]] = []
-        problems: list[TieFileError] = [
-            TieFileError(path, misnamed_problem(path)) for path in self.misnamed()
-        ]
+        problems = self.misnamed_problems()
         for slug in self.slugs():
             try:
                 ties.append((slug, self.load(slug)))
