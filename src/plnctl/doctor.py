@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from plnctl.errors import NewerSchemaError, TieFileError
 from plnctl.store import (
     LOCK_FILE,
-    NESTED_TOO_DEEPLY,
     SHARES_FILE,
     TEMP_SUFFIX,
     TIE_SUFFIX,
+    load_toml,
     misnamed_problem,
     parse_tie,
 )
@@ -158,21 +158,12 @@ def _os_problem(exc: OSError) -> str:
 
 
 def _load_toml(result: Checkup, path: Path, raw: bytes) -> tuple[dict[str, Any], str] | None:
-    import tomllib
-
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        result.add(path, f"not UTF-8 text (byte {exc.start})")
-        return None
-    try:
-        return tomllib.loads(text.removeprefix("\ufeff")), text
-    except tomllib.TOMLDecodeError as exc:
-        message, line = toml_error_line(str(exc))
-        result.add(path, f"not valid TOML: {message}", line)
-        return None
-    except RecursionError:
-        result.add(path, NESTED_TOO_DEEPLY)
+        return load_toml(path, raw)
+    except TieFileError as exc:
+        # The line goes in front of the message, where the other findings have it.
+        message, line = toml_error_line(exc.problem)
+        result.add(path, message, line)
         return None
 
 

@@ -111,13 +111,9 @@ def misnamed_problem(path: Path) -> str:
     )
 
 
-def parse_tie(path: Path, raw: bytes) -> Tie:
-    """Parse and validate one tie file, upgrading older schema versions."""
+def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
+    """A TOML file's table and text; any failure is one TieFileError naming the file."""
     import tomllib
-
-    from pydantic import ValidationError
-
-    from plnctl.model import SCHEMA_VERSION, Tie
 
     try:
         text = raw.decode("utf-8")
@@ -125,11 +121,20 @@ def parse_tie(path: Path, raw: bytes) -> Tie:
         raise TieFileError(path, f"not UTF-8 text (byte {exc.start})") from None
     try:
         # A byte-order mark is not TOML, but some editors on Windows add one.
-        data = tomllib.loads(text.removeprefix("\ufeff"))
+        return tomllib.loads(text.removeprefix("\ufeff")), text
     except tomllib.TOMLDecodeError as exc:
         raise TieFileError(path, f"not valid TOML: {exc}") from None
     except RecursionError:
         raise TieFileError(path, NESTED_TOO_DEEPLY) from None
+
+
+def parse_tie(path: Path, raw: bytes) -> Tie:
+    """Parse and validate one tie file, upgrading older schema versions."""
+    from pydantic import ValidationError
+
+    from plnctl.model import SCHEMA_VERSION, Tie
+
+    data, text = load_toml(path, raw)
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise TieFileError(path, "field 'schema_version' must be a whole number >= 1")
@@ -329,8 +334,6 @@ class Store:
     # -- settings and the share log ---------------------------------------
 
     def settings(self) -> Settings:
-        import tomllib
-
         from plnctl.settings import SETTINGS_FILE, Settings, settings_from_dict
 
         path = self.root / SETTINGS_FILE
@@ -342,9 +345,12 @@ class Store:
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
+            data, _ = load_toml(path, raw)
+        except TieFileError as exc:
+            raise TieFileError(path, f"invalid settings: {exc.problem}") from None
+        try:
             return settings_from_dict(data)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        except ValueError as exc:
             raise TieFileError(path, f"invalid settings: {exc}") from None
 
     def shares_path(self) -> Path:
@@ -352,8 +358,6 @@ class Store:
 
     def load_shares(self) -> list[dict[str, Any]]:
         """The public share log: shares passed along with no tie named."""
-        import tomllib
-
         path = self.shares_path()
         self.check_dir()
         try:
@@ -362,12 +366,7 @@ class Store:
             return []
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise TieFileError(path, f"not valid TOML: {exc}") from None
-        except RecursionError:
-            raise TieFileError(path, NESTED_TOO_DEEPLY) from None
+        data, _ = load_toml(path, raw)
         shares = data.get("shares", [])
         if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
             raise TieFileError(path, "field 'shares' must be an array of tables")

@@ -272,17 +272,18 @@ def union_shares(
 
 def read_settings(store: Store) -> dict[str, Any] | None:
     """`_settings.toml` as written, or None when there is none."""
-    import tomllib
-
     from plnctl.settings import SETTINGS_FILE
+    from plnctl.store import load_toml
 
     path = store.root / SETTINGS_FILE
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
+        return load_toml(path, path.read_bytes())[0]
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+    except OSError as exc:
         raise TieFileError(path, f"cannot read the settings: {exc}") from None
+    except TieFileError as exc:
+        raise TieFileError(path, f"cannot read the settings: {exc.problem}") from None
 
 
 def run_import(
