@@ -189,18 +189,24 @@ def test_forged_index_for_another_identity_is_not_trusted(network: Cli) -> None:
     assert '"Forged Name"' not in network.ok("list", "--json").out
 
 
-def test_newer_plnctl_version_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def plant_stale_name(network: Cli) -> None:
+    """Give ann-lee's index entry a name its file does not have, under the current identity."""
     store = Store(network.data_dir)
     path = index_file(network.data_dir)
     seen_ns, entries = index._read_index(path, index._identity(store))
     key, digest, record = entries["ann-lee"]
-    # A record that disagrees with the file, under the current identity:
     index._write_index(
         path,
         index._identity(store),
         seen_ns,
         {**entries, "ann-lee": (key, digest, ("Stale Name", *record[1:]))},
     )
+
+
+def test_newer_plnctl_version_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(network.data_dir)
+    path = index_file(network.data_dir)
+    plant_stale_name(network)
     monkeypatch.setattr(index, "__version__", "99.0.0")
     listing = network.ok("list", "--json").out
     assert '"Stale Name"' not in listing and '"Ann Lee"' in listing
@@ -320,16 +326,7 @@ def test_reading_in_two_processes_gives_the_same_answers(
 
 def test_edited_plnctl_code_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """A changed tie model under the same version number must not reuse old values."""
-    store = Store(network.data_dir)
-    path = index_file(network.data_dir)
-    seen_ns, entries = index._read_index(path, index._identity(store))
-    key, digest, record = entries["ann-lee"]
-    index._write_index(
-        path,
-        index._identity(store),
-        seen_ns,
-        {**entries, "ann-lee": (key, digest, ("Stale Name", *record[1:]))},
-    )
+    plant_stale_name(network)
     monkeypatch.setattr(index, "_code_stamp", lambda: ("edited",))
     assert '"Stale Name"' not in network.ok("list", "--json").out
 
