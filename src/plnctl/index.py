@@ -514,7 +514,8 @@ def load_summaries(
     values, kept in the index for the last date and settings asked for.
     """
     started_ns = time.time_ns()
-    slugs = store.slugs()
+    # A `.toml` file whose name is no slug is no tie, but never silently ignored.
+    slugs, problems = store.listing()
     path = index_path(store.root)
     identity = _identity(store)
     doc = _read_doc(path, identity)
@@ -524,8 +525,6 @@ def load_summaries(
     settled_before = started_ns - RACY_NS
     entries: dict[str, Any] = {}
     trusted: list[tuple[str, TieSummary | None]] = []
-    # A `.toml` file whose name is no slug is no tie, but never silently ignored.
-    problems = store.misnamed_problems()
     changed = False
     root = os.fspath(store.root)
     unsure: list[tuple[str, bytes | None]] = []  # files to read, with the digest known

@@ -231,21 +231,36 @@ class Store:
 
     def slugs(self) -> list[str]:
         """Slugs of every tie file, sorted; other files are ignored."""
+        return self.listing()[0]
+
+    def listing(self) -> tuple[list[str], list[TieFileError]]:
+        """One look at the directory: the tie slugs, sorted, and a problem for each
+        `.toml` file plnctl cannot use because its name is not a slug.
+
+        A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
+        (`ann (conflicted copy).toml`) is reported this way, never ignored silently.
+        """
         from plnctl.slug import SLUG_RE
 
         self.check_dir()
         try:
             entries = list(os.scandir(self.root))
         except FileNotFoundError:
-            return []
+            return [], []
         except OSError as exc:
             raise DataDirError(describe_os_error(exc, self.root)) from None
-        found = []
+        slugs: list[str] = []
+        misnamed: list[Path] = []
         for entry in entries:
             name = entry.name
-            if name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
-                found.append(name[: -len(TIE_SUFFIX)])
-        return sorted(found)
+            if not name.endswith(TIE_SUFFIX):
+                continue
+            if SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+                slugs.append(name[: -len(TIE_SUFFIX)])
+            elif not name.startswith(("_", ".")) and entry.is_file():
+                misnamed.append(self.root / name)
+        problems = [TieFileError(path, misnamed_problem(path)) for path in sorted(misnamed)]
+        return sorted(slugs), problems
 
     def exists(self, slug: str) -> bool:
         return self.path_for(slug).is_file()
@@ -261,38 +276,14 @@ class Store:
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
 
-    def misnamed_problems(self) -> list[TieFileError]:
-        """One problem for each file `misnamed` finds, for commands that read every tie."""
-        return [TieFileError(path, misnamed_problem(path)) for path in self.misnamed()]
-
     def load(self, slug: str) -> Tie:
         return parse_tie(self.path_for(slug), self.read_bytes(slug))
-
-    def misnamed(self) -> list[Path]:
-        """`.toml` files plnctl cannot use as ties because their name is not a slug.
-
-        A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
-        (`ann (conflicted copy).toml`) lands here: reported, never ignored silently.
-        """
-        from plnctl.slug import SLUG_RE
-
-        try:
-            names = [entry.name for entry in os.scandir(self.root) if entry.is_file()]
-        except OSError:
-            return []
-        return sorted(
-            self.root / name
-            for name in names
-            if name.endswith(TIE_SUFFIX)
-            and not name.startswith(("_", "."))
-            and not SLUG_RE.match(name[: -len(TIE_SUFFIX)])
-        )
 
     def load_all(self) -> tuple[list[tuple[str, Tie]], list[TieFileError]]:
         """Every readable tie, and one error for each file that could not be read."""
         ties: list[tuple[str, Tie]] = []
-        problems = self.misnamed_problems()
-        for slug in self.slugs():
+        slugs, problems = self.listing()
+        for slug in slugs:
             try:
                 ties.append((slug, self.load(slug)))
             except UnknownTieError:
