@@ -179,7 +179,7 @@ def set_(
 
     Example: plnctl set ann --every 14 --add-topic assessment --pin strong
     """
-    from plnctl.edit import Changes, apply_changes
+    from plnctl.changes import Changes, apply_changes
 
     changes = Changes(
         url=url,
