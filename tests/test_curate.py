@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
-from plnctl.curate import merge_ties, plan_spread, snooze_date
+from plnctl.dates import snooze_date
 from plnctl.errors import InvalidValueError
+from plnctl.merging import Folded, fold_into
 from plnctl.model import Event, Tie, unique_slug
+from plnctl.review import plan_spread
 from plnctl.settings import Settings
 
 TODAY = dt.date(2025, 6, 30)
@@ -47,6 +50,20 @@ if "meanwhile" in step:
         handle.write(extra)
 sys.exit(step.get("exit", 0))
 """
+
+
+@dataclass
+class MergeResult:
+    tie: Tie
+    events_added: int
+    events_shared: int
+
+
+def merge_ties(dup: Tie, into: Tie, dup_slug: str, into_slug: str) -> MergeResult:
+    """What `plnctl merge` folds: a copy of INTO with the duplicate folded in."""
+    merged = into.model_copy(deep=True)
+    folded: Folded = fold_into(merged, dup, duplicate=True, slugs=(into_slug, dup_slug))
+    return MergeResult(merged, folded.events_added, folded.events_shared)
 
 
 class Editor:

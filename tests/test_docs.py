@@ -15,8 +15,8 @@ import plnctl.commands  # noqa: F401  (registers the commands)
 from conftest import Cli
 from plnctl.app import app
 from plnctl.model import Event, Tie
-from plnctl.render import event_json, review_json, share_json, show_json, tie_json
-from plnctl.review import build_review, view
+from plnctl.render.jsondoc import event_json, review_json, share_json, show_json, tie_json
+from plnctl.review import build_review, tie_view
 from plnctl.settings import Settings
 from plnctl.ties import derive
 
@@ -89,7 +89,7 @@ def sample_view() -> Any:
         name="Ann Lee",
         events=[Event(date=AS_OF, kind="share", what="a post", role="with")],
     )
-    return view("ann-lee", tie, AS_OF, Settings())
+    return tie_view("ann-lee", tie, AS_OF, Settings())
 
 
 def keys_of(doc: dict[str, Any]) -> set[str]:

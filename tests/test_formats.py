@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from plnctl.errors import InvalidValueError
 from plnctl.formats import FormatError, backup, csvfile, guess_format, opml, vcard
+from plnctl.importer import normalize_url
+from plnctl.merging import fold_into
 from plnctl.model import Event, Tie
-from plnctl.transfer import merge_into, normalize_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2025, 6, 30)
@@ -118,7 +119,7 @@ def test_opml_dump_reads_back_with_the_same_ties() -> None:
     merged: dict[str, Tie] = {}
     for tie in records:
         if tie.name in merged:
-            merge_into(merged[tie.name], tie)
+            fold_into(merged[tie.name], tie)
         else:
             merged[tie.name] = tie
     assert set(merged) == {"A & B <feed>", "Plain"}
@@ -382,7 +383,7 @@ def test_merge_fills_in_and_never_replaces_or_drops() -> None:
             Event(id="b", date=TODAY, kind="read"),
         ],
     )
-    changed = merge_into(mine, theirs)
+    changed = fold_into(mine, theirs).changed
     assert changed == ["note", "tags", "events"]
     assert mine.name == "Ann"
     assert mine.url == "https://mine.example"
@@ -392,7 +393,7 @@ def test_merge_fills_in_and_never_replaces_or_drops() -> None:
         ("a", "read", "mine"),
         ("b", "read", None),
     ]
-    assert merge_into(mine, theirs) == []
+    assert fold_into(mine, theirs).changed == []
 
 
 def test_format_from_the_extension() -> None:
@@ -406,5 +407,5 @@ def test_format_from_the_extension() -> None:
 def test_merge_never_archives_or_snoozes() -> None:
     mine = Tie(name="Ann")
     theirs = Tie(name="Ann", archived=True, snoozed_until=TODAY, pin="strong")
-    assert merge_into(mine, theirs) == ["pin"]
+    assert fold_into(mine, theirs).changed == ["pin"]
     assert (mine.archived, mine.snoozed_until, mine.pin) == (False, None, "strong")

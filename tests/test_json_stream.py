@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from plnctl import render
+from plnctl.render import jsondoc as render
 
 CASES: list[list[Any]] = [
     [],

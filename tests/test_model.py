@@ -8,8 +8,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import Cli
 from plnctl.model import EVENT_KINDS, RESERVED_SLUGS, SLUG_RE, Event, Tie, slugify
 from plnctl.store import dump_tie, parse_tie
+from plnctl.text import union_labels
 
 printable = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40
@@ -76,3 +78,26 @@ def test_an_event_typed_without_an_id_gets_the_same_id_on_every_read() -> None:
     assert first.events[0].id == again.events[0].id
     other = parse_tie(Path("ben.toml"), text)
     assert other.events[0].id != first.events[0].id
+
+
+def test_one_label_rule_everywhere(cli: Cli) -> None:
+    """add, set, merge and import fold topics the same way: case, spaces, - and _ aside."""
+    cli.ok(
+        "add", "Ann Lee", "--topic", "Python", "--topic", "python", "--topic", "Machine learning"
+    )
+    assert cli.read_tie("ann-lee")["topics"] == ["Python", "Machine learning"]
+    cli.ok("set", "ann", "--add-topic", "machine-learning", "--add-topic", "R")
+    assert cli.read_tie("ann-lee")["topics"] == ["Python", "Machine learning", "R"]
+    cli.ok("add", "A. Lee", "--topic", "machine_learning", "--topic", "Statistics")
+    cli.ok("merge", "a-lee", "ann-lee")
+    assert cli.read_tie("ann-lee")["topics"] == ["Python", "Machine learning", "R", "Statistics"]
+    assert cli.ok("list", "--topic", "MACHINE LEARNING").out.count("ann-lee") == 1
+    cli.ok("set", "ann", "--remove-topic", "machine-learning")
+    assert cli.read_tie("ann-lee")["topics"] == ["Python", "R", "Statistics"]
+
+
+def test_union_labels_keeps_the_first_spelling_and_order() -> None:
+    assert union_labels(["ML", "Art"], [" ml ", "art", "", "Data_Science", "data science"]) == (
+        ["ML", "Art", "Data_Science"],
+        ["Data_Science"],
+    )

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plnctl import render
-from plnctl.plaintable import PlainConsole, PlainTable
+from plnctl.render import terminal as render
+from plnctl.render.plaintable import PlainConsole, PlainTable
 
 # Mostly text plnctl prints (names in any script, dates, words), and some of anything.
 CELL = st.text(

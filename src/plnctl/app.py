@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeAlias, cast
 
 import typer
 
 from plnctl import __version__
+from plnctl.kinds import CHECKIN_KINDS, KIND_WORDS, PINS, STATUSES
 
 if TYPE_CHECKING:
-    from plnctl.errors import TieFileError
     from plnctl.network import Network
-    from plnctl.store import Store
 
 TODAY_ENV = "PLNCTL_TODAY"
 
@@ -36,39 +34,26 @@ app = typer.Typer(
 )
 
 
-class KindChoice(StrEnum):
-    person = "person"
-    source = "source"
-    site = "site"
-    blog = "blog"
-    feed = "feed"
-    podcast = "podcast"
-    newsletter = "newsletter"
-    forum = "forum"
+def _choices(name: str, words: tuple[str, ...]) -> type[StrEnum]:
+    """A Typer choice list of `words` (Typer offers choices from an Enum)."""
+    return cast("type[StrEnum]", StrEnum(name, {word.replace("-", "_"): word for word in words}))
 
 
-class CheckinKind(StrEnum):
-    read = "read"
-    listen = "listen"
-    watch = "watch"
-    visit = "visit"
-    comment = "comment"
-    converse = "converse"
-    ask = "ask"
-    help_given = "help-given"
-    help_received = "help-received"
-
-
-class StatusChoice(StrEnum):
-    strong = "strong"
-    weak = "weak"
-    dormant = "dormant"
-
-
-class PinChoice(StrEnum):
-    strong = "strong"
-    weak = "weak"
-    none = "none"
+# The choices are made from plnctl.kinds, where each list is defined once; to a
+# type checker each is just a StrEnum.
+if TYPE_CHECKING:
+    KindChoice: TypeAlias = StrEnum
+    CheckinKind: TypeAlias = StrEnum
+    StatusChoice: TypeAlias = StrEnum
+    PinChoice: TypeAlias = StrEnum
+else:
+    KindChoice = _choices("KindChoice", KIND_WORDS)
+    CheckinKind = _choices("CheckinKind", CHECKIN_KINDS)
+    StatusChoice = _choices("StatusChoice", STATUSES)
+    PinChoice = _choices("PinChoice", (*PINS, "none"))
+# Defaults for options, made once (a call in a signature would be made on every import).
+PERSON = KindChoice("person")
+READ = CheckinKind("read")
 
 
 @dataclass
@@ -96,32 +81,13 @@ def globals_of(ctx: typer.Context) -> Globals:
     return obj
 
 
-def store_of(ctx: typer.Context) -> Store:
+def network_of(ctx: typer.Context) -> Network:
+    """The network of the data directory the command runs on, as of today."""
+    from plnctl.network import Network
+    from plnctl.render.terminal import say
     from plnctl.store import Store
 
-    return Store(globals_of(ctx).data_dir)
-
-
-def network_of(ctx: typer.Context) -> Network:
-    from plnctl.network import Network
-
-    return Network(store_of(ctx), today(), on_wait=say)
-
-
-def say(message: str) -> None:
-    """A message for the person at the terminal: always stderr."""
-    print(f"plnctl: {message}", file=sys.stderr, flush=True)
-
-
-def warn_skipped(problems: list[TieFileError]) -> list[str]:
-    """One stderr line per unreadable file, and a count; returns them for --json."""
-    lines = [f"skipped {p.path}: {p.problem}" for p in problems]
-    for line in lines:
-        say(f"warning: {line}")
-    if problems:
-        files = "file" if len(problems) == 1 else "files"
-        say(f"warning: skipped {len(problems)} unreadable {files}; `plnctl doctor` checks them")
-    return lines
+    return Network(Store(globals_of(ctx).data_dir), today(), on_wait=say)
 
 
 def as_of_date(text: str | None) -> dt.date:
@@ -133,7 +99,9 @@ def as_of_date(text: str | None) -> dt.date:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"plnctl {__version__}")
+        from plnctl.render.lines import version
+
+        version(__version__)
         raise typer.Exit()
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from plnctl.errors import InvalidValueError
-from plnctl.network import clean_labels, clean_text, tie_kind
+from plnctl.kinds import tie_kind
+from plnctl.text import clean_text, edit_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -28,30 +29,16 @@ class Changes:
         return self == Changes()
 
 
-def _edit_labels(current: list[str], add: list[str], remove: list[str], what: str) -> list[str]:
-    result = list(current)
-    for value in remove:
-        folded = value.strip().casefold()
-        kept = [v for v in result if v.casefold() != folded]
-        if len(kept) == len(result):
-            raise InvalidValueError(f"no {what} {value!r} to remove (has: {', '.join(result)})")
-        result = kept
-    for value in clean_labels(add, what):
-        if value.casefold() not in (v.casefold() for v in result):
-            result.append(value)
-    return result
-
-
 def apply_changes(tie: Tie, changes: Changes) -> None:
     """Apply every change or raise before touching the tie."""
     if changes.empty():
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
-    topics = _edit_labels(tie.topics, changes.add_topics, changes.remove_topics, "topic")
-    tags = _edit_labels(tie.tags, changes.add_tags, changes.remove_tags, "tag")
+    topics = edit_labels(tie.topics, changes.add_topics, changes.remove_topics, "topic")
+    tags = edit_labels(tie.tags, changes.add_tags, changes.remove_tags, "tag")
     if changes.url is not None:
         tie.url = clean_text(changes.url, "url").strip() or None
     if changes.kind is not None:
-        tie.kind = tie_kind(changes.kind)  # type: ignore[assignment]
+        tie.kind = tie_kind(changes.kind)
     if changes.every is not None:
         tie.every = changes.every or None
     if changes.pin is not None:

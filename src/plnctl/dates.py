@@ -1,4 +1,4 @@
-"""DATE arguments: YYYY-MM-DD, today, yesterday, Nd and Nw."""
+"""DATE arguments (YYYY-MM-DD, today, yesterday, Nd and Nw) and the rules for dates typed."""
 
 from __future__ import annotations
 
@@ -39,5 +39,42 @@ def not_in_future(day: dt.date, today: dt.date, *, what: str) -> dt.date:
         raise InvalidValueError(
             f"{what} is dated {day.isoformat()}, after today ({today.isoformat()}): "
             "only past and present events can be logged"
+        )
+    return day
+
+
+MAX_SNOOZE_DAYS = 3650
+
+
+def snooze_date(
+    today: dt.date, *, until: str | None = None, for_days: int | None = None
+) -> dt.date:
+    """The day a snooze ends, from --until DATE or --for DAYS; it must be after today."""
+    if until is not None:
+        text = until.strip().lower()
+        if text == "tomorrow":
+            day = today + dt.timedelta(days=1)
+        else:
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                raise InvalidValueError(
+                    f"invalid --until {until!r}: use YYYY-MM-DD or tomorrow"
+                ) from None
+    elif for_days is not None:
+        if not 1 <= for_days <= MAX_SNOOZE_DAYS:
+            raise InvalidValueError(f"--for must be between 1 and {MAX_SNOOZE_DAYS} days")
+        day = today + dt.timedelta(days=for_days)
+    else:
+        raise InvalidValueError("say how long: --until DATE, --for DAYS, or --off")
+    if day <= today:
+        raise InvalidValueError(
+            f"--until {day.isoformat()} is not after today ({today.isoformat()}): "
+            "a snooze must end in the future"
+        )
+    if (day - today).days > MAX_SNOOZE_DAYS:
+        raise InvalidValueError(
+            f"a snooze can last at most {MAX_SNOOZE_DAYS} days; to drop a tie for good, "
+            "`plnctl archive` it"
         )
     return day

@@ -54,3 +54,11 @@ class LockTimeoutError(PlnctlError):
 
 class ProblemsFoundError(PlnctlError):
     """`plnctl doctor` found something wrong in the data directory."""
+
+
+class EditError(PlnctlError):
+    """An edit could not be made or was not saved; the tie file is unchanged."""
+
+
+class ConfirmationError(PlnctlError):
+    """A destructive command was not confirmed."""

@@ -12,27 +12,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from plnctl.kinds import CHECKIN_KINDS as CHECKIN_KINDS
+from plnctl.kinds import EVENT_KINDS as EVENT_KINDS
+from plnctl.kinds import EventKind, Pin, TieKind
 from plnctl.slug import MAX_SLUG as MAX_SLUG
 from plnctl.slug import SLUG_RE as SLUG_RE
 
 SCHEMA_VERSION = 1
 
-EventKind = Literal[
-    "read",
-    "listen",
-    "watch",
-    "visit",
-    "comment",
-    "converse",
-    "ask",
-    "share",
-    "help-given",
-    "help-received",
-]
-EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
-CHECKIN_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "share")
-TieKind = Literal["person", "source"]
-Pin = Literal["strong", "weak"]
 
 MAX_NAME = 300
 # Device names Windows reserves whatever the extension: `con.toml` cannot exist there.

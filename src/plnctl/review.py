@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     # A whole tie file, or its summary from the index: both carry what review needs.
     TieData = Tie | TieSummary
 
-# Sections in the order PRODUCT.md gives them.
+# Sections in the order docs/model.md gives them.
 SECTIONS = ("at-risk", "due", "dormant", "taking")
 SECTION_TITLES = {
     "at-risk": "Strong ties you are about to lose",
@@ -56,7 +56,7 @@ def full_tie(v: TieView) -> Tie:
     return v.tie
 
 
-def view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
+def tie_view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
     from plnctl.index import TieSummary
 
     derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
@@ -156,7 +156,7 @@ def build_review(
     show_all: bool = False,
     public_shares: Iterable[dt.date] = (),
 ) -> Review:
-    """Sections in PRODUCT.md's order; within each, the most urgent first.
+    """Sections in the order of docs/model.md; within each, the most urgent first.
 
     `public_shares` are the dates of shares posted to no tie: they belong to
     no section but count towards the participation stage.
@@ -183,7 +183,7 @@ def build_review(
             hidden[why_hidden] += 1
             if why_hidden == "archived" or not show_all:
                 continue
-        v = view(slug, tie, as_of, settings)
+        v = tie_view(slug, tie, as_of, settings)
         section, reasons = _reasons(v, as_of, settings)
         if section is None:
             if not show_all:
@@ -217,14 +217,58 @@ def filter_views(
 ) -> list[TieView]:
     """The ties `list` shows: every filter given must match (topics and tags ignore case)."""
 
-    def has(values: list[str], wanted: str) -> bool:
-        return wanted.casefold() in (v.casefold() for v in values)
+    from plnctl.text import has_label
 
     return [
         v
         for v in views
         if (kind is None or v.tie.kind == kind)
         and (status is None or v.derived.status == status)
-        and (topic is None or has(v.tie.topics, topic))
-        and (tag is None or has(v.tie.tags, tag))
+        and (topic is None or has_label(v.tie.topics, topic))
+        and (tag is None or has_label(v.tie.tags, tag))
     ]
+
+
+# What `spread` staggers: ties in these review sections, in these neglect bands.
+SPREAD_SECTIONS = ("at-risk", "due")
+SPREAD_BANDS = ("due", "overdue", "lapsing")
+
+
+@dataclass
+class Placement:
+    """One tie `spread` moves: snoozed until `until`, or left due today when None."""
+
+    slug: str
+    name: str
+    band: str
+    overdue_ratio: float
+    until: dt.date | None
+
+
+def plan_spread(
+    ties: Iterable[tuple[str, TieData]], today: dt.date, settings: Settings, over_days: int
+) -> list[Placement]:
+    """Stagger the due ties over `over_days`: the most overdue stays due today.
+
+    Every tie the review shows as due, overdue or lapsing (so not archived,
+    snoozed or dormant) gets a day spread evenly across the window, most
+    overdue first; each is snoozed until its day, so the review brings back a
+    few at a time.
+    """
+    from plnctl.errors import InvalidValueError
+
+    if over_days < 1:
+        raise InvalidValueError("--over must be at least 1 day")
+    due = []
+    for item in build_review(ties, today, settings).items:
+        d = item.view.derived
+        if item.section in SPREAD_SECTIONS and d.band in SPREAD_BANDS and d.overdue_ratio:
+            due.append((item.view.slug, item.view.name, d.band, d.overdue_ratio))
+    due.sort(key=lambda item: (-item[3], item[0]))
+    count = len(due)
+    plan = []
+    for i, (slug, name, band, ratio) in enumerate(due):
+        offset = i * over_days // count
+        until = today + dt.timedelta(days=offset) if offset else None
+        plan.append(Placement(slug, name, band, ratio, until))
+    return plan

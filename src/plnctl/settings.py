@@ -1,4 +1,4 @@
-"""The tie model's numbers: PRODUCT.md's defaults, overridable in `_settings.toml`."""
+"""The tie model's numbers: the defaults docs/model.md explains, overridable in `_settings.toml`."""
 
 from __future__ import annotations
 

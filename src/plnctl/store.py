@@ -85,15 +85,12 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 
 def format_validation_error(exc: Any, text: str) -> str:
     """One line naming each bad field (and its line in the file when it can be found)."""
-    from plnctl.tomlpos import line_of
+    from plnctl.tomlpos import field_path, line_of
 
     parts = []
     for err in exc.errors():
-        loc = [p for p in err["loc"]]
-        field = "".join(
-            f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
-            for i, p in enumerate(loc)
-        )
+        loc = list(err["loc"])
+        field = field_path(loc)
         line = line_of(text, loc)
         where = f"line {line}: " if line else ""
         parts.append(f"{where}field '{field or '(file)'}': {err['msg']}")
@@ -192,6 +189,32 @@ def dump_tie(tie: Tie) -> bytes:
     parts = [tomli_w.dumps(data)]
     parts.extend("\n[[events]]\n" + tomli_w.dumps(event) for event in events)
     return "".join(parts).encode("utf-8")
+
+
+SHARE_LOG_SHAPE = "field 'shares' must be an array of tables"
+
+
+def is_share_log(shares: object) -> bool:
+    return isinstance(shares, list) and all(isinstance(s, dict) for s in shares)
+
+
+def share_day(entry: dict[str, Any]) -> dt.date | None:
+    """The date of a share log entry (a hand-typed time of day is dropped)."""
+    day = entry.get("date")
+    if isinstance(day, dt.datetime):
+        return day.date()
+    return day if isinstance(day, dt.date) else None
+
+
+def share_problems(entry: dict[str, Any]) -> list[str]:
+    """What makes one share log entry unusable: it needs a date and says what was shared."""
+    problems = []
+    if not isinstance(entry.get("date"), dt.date):
+        problems.append("'date' must be a date (YYYY-MM-DD)")
+    what = entry.get("what")
+    if not isinstance(what, str) or not what.strip():
+        problems.append("'what' must say what was shared")
+    return problems
 
 
 class Store:
@@ -324,52 +347,63 @@ class Store:
 
     # -- settings and the share log ---------------------------------------
 
-    def settings(self) -> Settings:
-        from plnctl.settings import SETTINGS_FILE, Settings, settings_from_dict
+    def settings_path(self) -> Path:
+        from plnctl.settings import SETTINGS_FILE
 
-        path = self.root / SETTINGS_FILE
+        return self.root / SETTINGS_FILE
+
+    def _read_doc(self, path: Path) -> tuple[dict[str, Any], str] | None:
+        """A TOML file of the data directory and its text, or None when there is none."""
         self.check_dir()
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return Settings()
+            return None
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
+        return load_toml(path, raw)
+
+    def settings_doc(self) -> tuple[dict[str, Any], str] | None:
+        """`_settings.toml` as written and its text, or None when there is none."""
+        path = self.settings_path()
         try:
-            data, _ = load_toml(path, raw)
+            return self._read_doc(path)
         except TieFileError as exc:
             raise TieFileError(path, f"invalid settings: {exc.problem}") from None
+
+    def settings(self) -> Settings:
+        """The tie model's numbers: the defaults, changed by `_settings.toml`."""
+        from plnctl.settings import Settings, settings_from_dict
+
+        doc = self.settings_doc()
+        if doc is None:
+            return Settings()
         try:
-            return settings_from_dict(data)
+            return settings_from_dict(doc[0])
         except ValueError as exc:
-            raise TieFileError(path, f"invalid settings: {exc}") from None
+            raise TieFileError(self.settings_path(), f"invalid settings: {exc}") from None
+
+    def save_settings(self, doc: dict[str, Any]) -> None:
+        import tomli_w
+
+        self.write_file(self.settings_path(), tomli_w.dumps(doc).encode("utf-8"))
 
     def shares_path(self) -> Path:
         return self.root / SHARES_FILE
 
+    def shares_doc(self) -> tuple[dict[str, Any], str] | None:
+        """`_shares.toml` as written and its text, or None when there is none."""
+        return self._read_doc(self.shares_path())
+
     def load_shares(self) -> list[dict[str, Any]]:
         """The public share log: shares passed along with no tie named."""
-        path = self.shares_path()
-        self.check_dir()
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        doc = self.shares_doc()
+        if doc is None:
             return []
-        except OSError as exc:
-            raise TieFileError(path, exc.strerror or str(exc)) from None
-        data, _ = load_toml(path, raw)
-        shares = data.get("shares", [])
-        if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
-            raise TieFileError(path, "field 'shares' must be an array of tables")
-        return shares
-
-    @staticmethod
-    def share_day(entry: dict[str, Any]) -> dt.date | None:
-        """The date of a share log entry (a hand-typed time of day is dropped)."""
-        day = entry.get("date")
-        if isinstance(day, dt.datetime):
-            return day.date()
-        return day if isinstance(day, dt.date) else None
+        shares = doc[0].get("shares", [])
+        if not is_share_log(shares):
+            raise TieFileError(self.shares_path(), SHARE_LOG_SHAPE)
+        return list(shares)
 
     def save_shares(self, shares: list[dict[str, Any]]) -> None:
         import tomli_w

@@ -1,13 +1,20 @@
-"""Find the line of a field in a tie file's text, to point a user at it."""
+"""Name a field of a TOML file and find its line, to point a user at it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _KEY = re.compile(r"""^\s*("?)([A-Za-z0-9_-]+)\1\s*=""")
 _ARRAY_TABLE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+
+
+def field_path(loc: Iterable[object]) -> str:
+    """A field's location (such as ('events', 3, 'date')) as a user reads it: `events[3].date`."""
+    return "".join(
+        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc)
+    )
 
 
 def line_of(text: str, loc: Sequence[object]) -> int | None:

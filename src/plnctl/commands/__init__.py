@@ -1,9 +1,9 @@
 """The commands, one module per family; importing this registers them on the app."""
 
 from plnctl.app import app
-from plnctl.commands import curate, demo, doctor, paths, track, transfer, view
+from plnctl.commands import curate, demo, doctor, overview, paths, track, transfer
 
-__all__ = ["curate", "demo", "doctor", "paths", "track", "transfer", "view"]
+__all__ = ["curate", "demo", "doctor", "overview", "paths", "track", "transfer"]
 
 # The order `plnctl --help` lists them in: the daily habit first.
 HELP_ORDER = [

@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from plnctl.app import app, network_of, say, warn_skipped
+from plnctl.app import app, network_of
 from plnctl.complete import TieArgument, complete_tie
-
-
-def _interactive() -> bool:
-    """Whether there is a person at a terminal to answer a question."""
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _ask(question: str, *, default: bool) -> bool:
-    """A yes/no question on stderr, so stdout keeps only results; end of input is no."""
-    hint = "[Y/n]" if default else "[y/N]"
-    while True:
-        print(f"{question} {hint} ", end="", file=sys.stderr, flush=True)
-        line = sys.stdin.readline()
-        if not line:
-            print(file=sys.stderr)
-            return False
-        answer = line.strip().lower()
-        if not answer:
-            return default
-        if answer in ("y", "yes"):
-            return True
-        if answer in ("n", "no"):
-            return False
 
 
 def run_editor(path: Path) -> None:
@@ -45,7 +18,7 @@ def run_editor(path: Path) -> None:
     import shutil
     import subprocess
 
-    from plnctl.curate import EditError
+    from plnctl.errors import EditError
 
     var = "VISUAL" if os.environ.get("VISUAL", "").strip() else "EDITOR"
     command = os.environ.get(var, "").strip()
@@ -82,22 +55,19 @@ def edit(
 
     Example: EDITOR="code --wait" plnctl edit ann
     """
-    from plnctl.curate import edit_tie
+    from plnctl.render import lines
+    from plnctl.render.terminal import ask, interactive, say
 
     network = network_of(ctx)
     slug = network.find(tie)
 
     def retry(problem: str) -> bool:
-        if not _interactive():
+        if not interactive():
             return False
         say(f"invalid edit: {problem}")
-        return _ask("Open the editor again? (no keeps the file as it was)", default=True)
+        return ask("Open the editor again? (no keeps the file as it was)", default=True)
 
-    saved = edit_tie(network.store, slug, run_editor, retry, on_wait=network.on_wait)
-    if saved is None:
-        say(f"no changes; {slug} is as it was")
-    else:
-        print(f"saved {slug} ({saved.name})")
+    lines.edited(slug, network.edit(slug, run_editor, retry))
 
 
 @app.command()
@@ -110,17 +80,10 @@ def rename(
 
     Example: plnctl rename "ann lee" "Ann Lee-Okafor"
     """
-    from plnctl.curate import rename as rename_tie
+    from plnctl.render import lines
 
     network = network_of(ctx)
-    slug = network.find(tie)
-    done = rename_tie(network.store, slug, new_name, on_wait=network.on_wait)
-    print(f"renamed {done.old_slug} ({done.old_name}) to {done.slug} ({done.name})")
-    if done.repointed:
-        print(f"updated --via in {', '.join(done.repointed)}")
-    if done.skipped and done.slug != done.old_slug:
-        warn_skipped(done.skipped)
-        say(f"warning: a skipped file that names {done.old_slug} as --via still does")
+    lines.renamed(network.rename(network.find(tie), new_name))
 
 
 @app.command()
@@ -141,36 +104,18 @@ def merge(
 
     Example: plnctl merge "ann l" ann-lee
     """
-    from plnctl.curate import merge as merge_ties
+    from plnctl.render import lines
 
     network = network_of(ctx)
-    dup_slug = network.find(tie)
-    into_slug = network.find(into)
-    done = merge_ties(network.store, dup_slug, into_slug, on_wait=network.on_wait)
-    print(f"merged {done.removed} into {done.slug} ({done.tie.name}) and removed {done.removed}")
-    print(f"events: {done.events_added} added, {done.events_shared} already there")
-    if done.topics_added:
-        print(f"topics added: {', '.join(done.topics_added)}")
-    if done.tags_added:
-        print(f"tags added: {', '.join(done.tags_added)}")
-    if done.filled:
-        print(f"fields taken from {done.removed}: {', '.join(done.filled)}")
-    if done.repointed:
-        print(f"updated --via in {', '.join(done.repointed)}")
-    if done.skipped:
-        warn_skipped(done.skipped)
+    lines.merged(network.merge(network.find(tie), network.find(into)))
 
 
 def _archive(ctx: typer.Context, tie: str, archived: bool) -> None:
-    from plnctl.curate import set_archived
+    from plnctl.render import lines
 
     network = network_of(ctx)
     slug = network.find(tie)
-    verb = "archived" if archived else "unarchived"
-    if set_archived(network.store, slug, archived, on_wait=network.on_wait):
-        print(f"{verb} {slug}")
-    else:
-        say(f"{slug} is already {'archived' if archived else 'not archived'}; nothing changed")
+    lines.archived(slug, archived, network.set_archived(slug, archived))
 
 
 @app.command()
@@ -207,20 +152,22 @@ def rm(
 
     Example: plnctl rm "spam blog" --yes
     """
-    from plnctl.curate import ConfirmationError, describe, remove
+    from plnctl.errors import ConfirmationError
+    from plnctl.render import lines
+    from plnctl.render.terminal import ask, interactive
 
     network = network_of(ctx)
     slug = network.find(tie)
     if not yes:
-        what = describe(network.store, slug)
-        if not _interactive():
+        what = network.describe(slug)
+        if not interactive():
             raise ConfirmationError(
                 f"not removing {what}: no terminal to confirm on; pass --yes to remove it"
             )
-        if not _ask(f"Remove {what} for good? (`plnctl archive` keeps it)", default=False):
+        if not ask(f"Remove {what} for good? (`plnctl archive` keeps it)", default=False):
             raise ConfirmationError(f"not removed: {slug} is kept")
-    remove(network.store, slug, on_wait=network.on_wait)
-    print(f"removed {slug}")
+    network.remove(slug)
+    lines.removed(slug)
 
 
 @app.command()
@@ -240,23 +187,20 @@ def snooze(
 
     Example: plnctl snooze ann --for 14
     """
-    from plnctl.curate import set_snooze, snooze_date
+    from plnctl.dates import snooze_date
     from plnctl.errors import InvalidValueError
+    from plnctl.render import lines
 
     if sum((until is not None, for_days is not None, off)) != 1:
         raise InvalidValueError("give exactly one of --until DATE, --for DAYS or --off")
     network = network_of(ctx)
     slug = network.find(tie)
     if off:
-        before = set_snooze(network.store, slug, None, on_wait=network.on_wait)
-        if before is None:
-            say(f"{slug} was not snoozed; nothing changed")
-        else:
-            print(f"{slug} is back in review (was snoozed until {before.isoformat()})")
+        lines.unsnoozed(slug, network.snooze(slug, None))
         return
     day = snooze_date(network.today, until=until, for_days=for_days)
-    set_snooze(network.store, slug, day, on_wait=network.on_wait)
-    print(f"snoozed {slug} until {day.isoformat()}")
+    network.snooze(slug, day)
+    lines.snoozed(slug, day)
 
 
 @app.command()
@@ -277,26 +221,9 @@ def spread(
 
     Example: plnctl spread --over 21 --dry-run
     """
-    from plnctl.curate import apply_spread, plan_spread
+    from plnctl.render import lines
+    from plnctl.render.terminal import warn_skipped
 
-    network = network_of(ctx)
-    store = network.store
-    settings = store.settings()
-    ties, problems = store.load_all()
+    plan, problems = network_of(ctx).spread(over, dry_run=dry_run)
     warn_skipped(problems)
-    plan = plan_spread(ties, network.today, settings, over)
-    if not plan:
-        say("nothing to spread: no tie is due, overdue or lapsing")
-        return
-    if not dry_run:
-        apply_spread(store, plan, on_wait=network.on_wait)
-    width = max(len(p.slug) for p in plan)
-    snooze_word = "would snooze until" if dry_run else "snoozed until"
-    for p in plan:
-        where = f"{snooze_word} {p.until.isoformat()}" if p.until else "stays due today"
-        print(f"{p.slug:<{width}}  {p.band:<7} {p.overdue_ratio:5.1f}x  {where}")
-    moved = sum(1 for p in plan if p.until)
-    if dry_run:
-        say(f"dry run: would spread {len(plan)} ties over {over} days; nothing was changed")
-    else:
-        say(f"spread {len(plan)} ties over {over} days ({moved} snoozed)")
+    lines.spread(plan, over, dry_run=dry_run)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from plnctl.app import app, globals_of, say, today
+from plnctl.app import app, globals_of, today
 
 
 @app.command()
@@ -19,21 +19,14 @@ def demo(ctx: typer.Context) -> None:
 
     Example: plnctl demo
     """
-    from plnctl import render
-    from plnctl.errors import InvalidValueError
-    from plnctl.review import build_review
-    from plnctl.sample import build
+    from plnctl.network import Network
+    from plnctl.render import lines, tables
     from plnctl.store import Store
 
     g = globals_of(ctx)
     root = g.data_dir if g.explicit_dir else Path(tempfile.mkdtemp(prefix="plnctl-demo-"))
-    store = Store(root)
-    if store.slugs():
-        raise InvalidValueError(f"{root} already holds ties; the demo needs an empty directory")
-    when = today()
-    with store.lock():
-        build(store, when)
-    ties, _ = store.load_all()
-    render.review_table(build_review(ties, when, store.settings()), total=len(ties), show_all=False)
-    say(f"the sample network is in {root}")
-    say(f"explore it: plnctl --data-dir {root} list   (or show ada, checkin ben, ...)")
+    network = Network(Store(root), today())
+    network.build_sample()
+    result, total, _ = network.review(network.today, use_index=False)
+    tables.review_table(result, total=total, show_all=False)
+    lines.demo_ready(root)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from plnctl.app import app, globals_of
+from plnctl.app import app, network_of
 
 
 @app.command()
@@ -24,16 +24,14 @@ def doctor(
 
     Example: plnctl doctor
     """
-    from plnctl import render
-    from plnctl.doctor import check, checkup_json, finding_text
     from plnctl.errors import ProblemsFoundError
+    from plnctl.render import jsondoc, lines
 
-    result = check(globals_of(ctx).data_dir)
+    result = network_of(ctx).checkup()
     if json:
-        render.print_json(checkup_json(result))
+        jsondoc.print_json(jsondoc.checkup_json(result))
     else:
-        for finding in result.findings:
-            print(finding_text(finding))
+        lines.checkup(result)
     errors = result.errors
     if errors:
         files = len({f.path for f in errors})
@@ -42,5 +40,3 @@ def doctor(
         raise ProblemsFoundError(
             f"{len(errors)} {problems} in {in_files} of {result.root}; nothing was changed"
         )
-    if not json:
-        print("1 tie OK" if result.ties == 1 else f"all {result.ties} ties OK")

@@ -18,8 +18,8 @@ def path(
 
     Example: plnctl path --json
     """
-    from plnctl import render
     from plnctl.index import cache_dir, index_path
+    from plnctl.render import jsondoc, lines
     from plnctl.settings import SETTINGS_FILE
 
     data = globals_of(ctx).data_dir.absolute()
@@ -30,9 +30,6 @@ def path(
         "index_file": str(index_path(data)),
     }
     if json:
-        render.print_json(places)
-        return
-    print(f"data      {places['data_dir']}")
-    print(f"settings  {places['settings_file']}")
-    print(f"cache     {places['cache_dir']}")
-    print(f"index     {places['index_file']}")
+        jsondoc.print_json(places)
+    else:
+        lines.paths(places)

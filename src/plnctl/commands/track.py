@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from plnctl.app import CheckinKind, KindChoice, PinChoice, app, network_of
+from plnctl.app import PERSON, READ, CheckinKind, KindChoice, PinChoice, app, network_of
 from plnctl.complete import TieArgument, complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
 
@@ -25,7 +25,7 @@ def add(
             metavar="KIND",
             help="person, or source (site, blog, feed, podcast, newsletter, forum).",
         ),
-    ] = KindChoice.person,
+    ] = PERSON,
     url: Annotated[str | None, typer.Option(metavar="URL", help="Where to find them.")] = None,
     topic: Annotated[
         list[str] | None,
@@ -57,6 +57,8 @@ def add(
 
     Example: plnctl add "Ann Lee" --topic pedagogy --url https://ann.example
     """
+    from plnctl.render import lines
+
     slug = network_of(ctx).add(
         name,
         kind=kind.value,
@@ -67,16 +69,14 @@ def add(
         every=every,
         note=note,
     )
-    print(slug)
+    lines.added(slug)
 
 
 @app.command()
 def checkin(
     ctx: typer.Context,
     tie: TieArgument,
-    kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = (
-        CheckinKind.read
-    ),
+    kind: Annotated[CheckinKind, typer.Option("--kind", "-k", help="What you did.")] = READ,
     on: Annotated[str | None, typer.Option(metavar="DATE", help=ON_HELP)] = None,
     note: Annotated[str | None, typer.Option(metavar="TEXT", help="What you took from it.")] = None,
     link: Annotated[
@@ -88,12 +88,12 @@ def checkin(
     Example: plnctl checkin ann --kind converse --on yesterday --note "on feedback"
     """
     from plnctl.dates import parse_date
-    from plnctl.render import checked_in
+    from plnctl.render import lines
 
     network = network_of(ctx)
     day = parse_date(on, network.today, option="--on") if on is not None else None
-    slug, saved, event = network.checkin(tie, kind=kind.value, on=day, note=note, link=link)
-    checked_in(slug, saved, event, network.today, network.store.settings())
+    view, event = network.checkin(tie, kind=kind.value, on=day, note=note, link=link)
+    lines.checked_in(view, event)
 
 
 @app.command()
@@ -129,12 +129,12 @@ def share(
     Example: plnctl share https://example.org/post --with ann --from "Ben's blog"
     """
     from plnctl.dates import parse_date
-    from plnctl.render import shared
+    from plnctl.render import lines
 
     network = network_of(ctx)
     day = parse_date(on, network.today, option="--on") if on is not None else None
     record = network.share(what, with_=with_ or [], from_=from_, on=day, note=note)
-    shared(record)
+    lines.shared(record)
 
 
 @app.command(name="set")
@@ -179,7 +179,8 @@ def set_(
 
     Example: plnctl set ann --every 14 --add-topic assessment --pin strong
     """
-    from plnctl.changes import Changes, apply_changes
+    from plnctl.changes import Changes
+    from plnctl.render import lines
 
     changes = Changes(
         url=url,
@@ -194,5 +195,4 @@ def set_(
     )
     network = network_of(ctx)
     slug = network.find(tie)
-    saved = network.modify(slug, lambda t: apply_changes(t, changes))
-    print(f"updated {slug} ({saved.name})")
+    lines.updated(slug, network.change(slug, changes))

@@ -6,7 +6,6 @@ touching the data directory) and turns ties back into text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,16 +86,6 @@ def first_error(exc: Exception) -> str:
         return str(exc)
     err = exc.errors()[0]
     return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-
-
-def unique_labels(values: Iterable[str]) -> list[str]:
-    """Topics or tags stripped, without empties or repeats (`Mentors` repeats `mentors`)."""
-    seen: dict[str, str] = {}
-    for value in values:
-        label = value.strip()
-        if label and label.casefold() not in seen:
-            seen[label.casefold()] = label
-    return list(seen.values())
 
 
 def join_name(*parts: str) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from plnctl.errors import InvalidValueError
-from plnctl.formats import FormatError, Incoming, Parsed, decode_text, first_error, unique_labels
+from plnctl.formats import FormatError, Incoming, Parsed, decode_text, first_error
+from plnctl.text import unique_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -32,8 +33,8 @@ def parse(data: bytes, what: str = "the CSV file") -> Parsed:
     """The ties a CSV file lists; a bad kind or cadence stops the import, naming the line."""
     from pydantic import ValidationError
 
+    from plnctl.kinds import tie_kind
     from plnctl.model import Tie
-    from plnctl.network import tie_kind
 
     text = decode_text(data, what)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from plnctl.formats import FormatError, Incoming, Parsed, first_error, unique_labels
+from plnctl.formats import FormatError, Incoming, Parsed, first_error
+from plnctl.text import unique_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie

@@ -19,8 +19,8 @@ from plnctl.formats import (
     decode_text,
     first_error,
     join_name,
-    unique_labels,
 )
+from plnctl.text import unique_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from plnctl.app import (
-    KindChoice,
-    StatusChoice,
-    app,
-    as_of_date,
-    network_of,
-    store_of,
-    today,
-    warn_skipped,
-)
+from plnctl.app import KindChoice, StatusChoice, app, as_of_date, network_of
 from plnctl.complete import TieArgument, complete_tag, complete_topic
 from plnctl.dates import DATE_HELP
-
-if TYPE_CHECKING:
-    from plnctl.errors import TieFileError
-    from plnctl.store import Store
 
 AS_OF_HELP = f"Derive everything as of this date ({DATE_HELP}); later events are ignored."
 JSON_HELP = "Print one JSON document (see docs/json.md)."
@@ -39,34 +25,16 @@ def review(
 
     Example: plnctl review --as-of 2w
     """
-    from plnctl import render
-    from plnctl.index import load_summaries
-    from plnctl.review import build_review
+    from plnctl.render import jsondoc, tables
+    from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
-    store = store_of(ctx)
-    settings = store.settings()
-    ties, problems = load_summaries(store, when, settings)
-    public = public_share_dates(store, problems)
+    result, total, problems = network_of(ctx).review(when, show_all=show_all)
     warnings = warn_skipped(problems)
-    result = build_review(ties, when, settings, show_all=show_all, public_shares=public)
     if json:
-        render.print_json(render.review_json(result, warnings))
+        jsondoc.print_json(jsondoc.review_json(result, warnings))
     else:
-        render.review_table(result, total=len(ties), show_all=show_all)
-
-
-def public_share_dates(store: Store, problems: list[TieFileError]) -> list[dt.date]:
-    """The dates of the shares posted publicly; an unreadable log joins `problems`."""
-    from plnctl.errors import TieFileError
-
-    try:
-        log = store.load_shares()
-    except TieFileError as exc:
-        problems.append(exc)
-        return []
-    days = [store.share_day(entry) for entry in log]
-    return [day for day in days if day is not None]
+        tables.review_table(result, total=total, show_all=show_all)
 
 
 @app.command()
@@ -80,18 +48,15 @@ def show(
 
     Example: plnctl show ann --as-of 2025-06-30
     """
-    from plnctl import render
-    from plnctl.review import view
+    from plnctl.render import jsondoc, tables
 
     when = as_of_date(as_of)
     network = network_of(ctx)
-    slug = network.find(tie)
-    settings = network.store.settings()
-    v = view(slug, network.store.load(slug), when, settings)
+    v = network.view(network.find(tie), when)
     if json:
-        render.print_json(render.show_json(v, when))
+        jsondoc.print_json(jsondoc.show_json(v, when))
     else:
-        render.show_panel(v, when, settings)
+        tables.show_panel(v, when, network.settings)
 
 
 @app.command(name="list")
@@ -119,28 +84,23 @@ def list_(
 
     Example: plnctl list --kind source --status strong
     """
-    from plnctl import render
-    from plnctl.index import load_summaries
-    from plnctl.network import tie_kind
-    from plnctl.review import filter_views, view
+    from plnctl.render import jsondoc, tables
+    from plnctl.render.terminal import warn_skipped
 
-    when = today()
-    store = store_of(ctx)
-    settings = store.settings()
-    ties, problems = load_summaries(store, when, settings)
-    warn_skipped(problems)
-    views = [view(slug, t, when, settings) for slug, t in ties if archived or not t.archived]
-    shown = filter_views(
-        views,
-        kind=tie_kind(kind.value) if kind else None,
+    network = network_of(ctx)
+    shown, total, problems = network.views(
+        network.today,
+        archived=archived,
+        kind=kind.value if kind else None,
         status=status.value if status else None,
         topic=topic,
         tag=tag,
     )
+    warn_skipped(problems)
     if json:
-        render.print_json_list(render.tie_json(v) for v in shown)
+        jsondoc.print_json_list(jsondoc.tie_json(v) for v in shown)
     else:
-        render.list_table(shown, total=len(ties))
+        tables.list_table(shown, total=total)
 
 
 @app.command()
@@ -155,14 +115,15 @@ def shares(
 
     Example: plnctl shares --since 4w
     """
-    from plnctl import render
     from plnctl.dates import parse_date
+    from plnctl.render import jsondoc, tables
+    from plnctl.render.terminal import warn_skipped
 
     network = network_of(ctx)
     start = parse_date(since, network.today, option="--since") if since is not None else None
     records, problems = network.shares(start)
     warnings = warn_skipped(problems)
     if json:
-        render.print_json(render.shares_json(records, warnings))
+        jsondoc.print_json(jsondoc.shares_json(records, warnings))
     else:
-        render.shares_table(records)
+        tables.shares_table(records)

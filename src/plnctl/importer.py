@@ -1,4 +1,4 @@
-"""Import into the data directory without losing anything, and select ties to export.
+"""How an import lands: which tie each incoming record is, and what it adds to it.
 
 An import matches each incoming tie to one you have (by URL, then by name),
 adds what is new, fills in fields you left empty, unions topics, tags and
@@ -8,27 +8,21 @@ importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from plnctl.errors import InvalidValueError, PlnctlError, TieFileError
-from plnctl.formats import unique_labels
+from plnctl.errors import PlnctlError
+from plnctl.merging import FILLABLE, fold_into
 from plnctl.model import name_key
 
 if TYPE_CHECKING:
-    from plnctl.formats import Incoming, Parsed
+    from plnctl.formats import Incoming
     from plnctl.model import Tie
-    from plnctl.store import Store
 
 Action = Literal["added", "updated", "skipped"]
-# Fields an import fills in when yours is empty; a value you have is kept.
-# A snooze is not among them: an old backup must not bring back a snooze
-# that a newer event ended. Archiving is yours alone too.
-FILLABLE = ("url", "site_url", "every", "note", "pin", "added")
 
 
 @dataclass
@@ -70,36 +64,6 @@ def normalize_url(url: str) -> str:
     path = parts.path.rstrip("/")
     query = f"?{parts.query}" if parts.query else ""
     return f"{scheme}://{parts.netloc.lower()}{path}{query}"
-
-
-def merge_into(target: Tie, incoming: Tie) -> list[str]:
-    """Fill in `target` from `incoming`; return the names of the fields that changed.
-
-    Never replaces a value `target` has, and never removes an event.
-    """
-    changed: list[str] = []
-    for name in FILLABLE:
-        if getattr(target, name) is None and getattr(incoming, name) is not None:
-            setattr(target, name, getattr(incoming, name))
-            changed.append(name)
-    for name in ("topics", "tags"):
-        mine: list[str] = getattr(target, name)
-        have = {v.casefold() for v in mine}
-        new = [v for v in unique_labels(getattr(incoming, name)) if v.casefold() not in have]
-        if new:
-            mine.extend(new)
-            changed.append(name)
-    known = {e.id for e in target.events}
-    new_events = [e for e in incoming.events if e.id not in known]
-    if new_events:
-        target.events.extend(e.model_copy(deep=True) for e in new_events)
-        changed.append("events")
-    extra = target.model_extra if target.model_extra is not None else {}
-    for key, value in (incoming.model_extra or {}).items():
-        if key not in extra:
-            setattr(target, key, value)
-            changed.append(key)
-    return changed
 
 
 def kept_fields(target: Tie, incoming: Tie) -> list[str]:
@@ -199,7 +163,7 @@ class Planner:
             self.outcomes[slug] = Outcome("added", slug, tie.name, where=record.where)
         else:
             kept = kept_fields(self.ties[slug], record.tie)
-            changed = merge_into(self.writable(slug), record.tie)
+            changed = fold_into(self.writable(slug), record.tie).changed
             outcome = self.outcomes.setdefault(
                 slug, Outcome("skipped", slug, self.ties[slug].name, where=record.where)
             )
@@ -268,93 +232,3 @@ def union_shares(
         ids.add(entry_id)
         added += 1
     return merged, added
-
-
-def read_settings(store: Store) -> dict[str, Any] | None:
-    """`_settings.toml` as written, or None when there is none."""
-    from plnctl.settings import SETTINGS_FILE
-    from plnctl.store import load_toml
-
-    path = store.root / SETTINGS_FILE
-    try:
-        return load_toml(path, path.read_bytes())[0]
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise TieFileError(path, f"cannot read the settings: {exc}") from None
-    except TieFileError as exc:
-        raise TieFileError(path, f"cannot read the settings: {exc.problem}") from None
-
-
-def run_import(
-    store: Store,
-    parsed: Parsed,
-    today: dt.date,
-    *,
-    dry_run: bool = False,
-    on_wait: Callable[[str], None] | None = None,
-) -> Report:
-    """Plan the import under the store's lock and, unless a dry run, write it."""
-    import tomli_w
-
-    from plnctl.settings import SETTINGS_FILE
-
-    report = Report(unusable=list(parsed.skipped), warnings=list(parsed.warnings))
-    report.dry_run = dry_run
-    # A dry run only reads: it takes no lock, so it creates no data directory either.
-    with contextlib.nullcontext() if dry_run else store.lock(on_wait):
-        existing, problems = store.load_all()
-        report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
-        planner = Planner(existing, today, taken=store.slugs())
-        placed = [(planner.take(record), record) for record in parsed.records]
-        names = {slug: tie.name for slug, tie in planner.ties.items()}
-        for slug, record in placed:
-            planner.link_via(slug, record, names, report.warnings)
-        report.outcomes = list(planner.outcomes.values())
-        shares: list[dict[str, Any]] | None = None
-        if parsed.shares:
-            shares, report.shares_added = union_shares(store.load_shares(), parsed.shares)
-        settings_doc: dict[str, Any] | None = None
-        if parsed.settings is not None:
-            mine = read_settings(store)
-            if mine is None:
-                report.settings = "added"
-                settings_doc = parsed.settings
-            else:
-                report.settings = "same" if mine == parsed.settings else "kept"
-        if dry_run:
-            return report
-        for slug, tie, is_new in planner.writes():
-            if is_new:
-                store.create(slug, tie)
-            else:
-                store.save(slug, tie)
-        if shares is not None and report.shares_added:
-            store.save_shares(shares)
-        if settings_doc is not None:
-            store.write_file(
-                store.root / SETTINGS_FILE, tomli_w.dumps(settings_doc).encode("utf-8")
-            )
-    return report
-
-
-def select(
-    ties: Sequence[tuple[str, Tie]], *, kind: str | None, archived: bool
-) -> list[tuple[str, Tie]]:
-    """The ties to export, in slug order."""
-    return [
-        (slug, tie)
-        for slug, tie in sorted(ties, key=lambda pair: pair[0])
-        if (kind is None or tie.kind == kind) and (archived or not tie.archived)
-    ]
-
-
-def require_complete(problems: Sequence[TieFileError]) -> None:
-    """A backup that silently left a file out would not be a backup."""
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InvalidValueError(
-            f"cannot back up: {first.path} is unreadable ({first.problem}){more}; "
-            "fix it first, or copy the data directory as it is"
-        )

@@ -1,11 +1,10 @@
-"""Check every file in the data directory and say what is wrong, with its file and line."""
+"""The checkup behind `plnctl doctor`: every file in the data directory, and what is wrong."""
 
 from __future__ import annotations
 
 import os
 import re
 import stat
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -13,13 +12,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from plnctl.errors import NewerSchemaError, TieFileError
 from plnctl.store import (
     LOCK_FILE,
+    SHARE_LOG_SHAPE,
     SHARES_FILE,
     TEMP_SUFFIX,
     TIE_SUFFIX,
+    is_share_log,
     load_toml,
     misnamed_problem,
     parse_tie,
+    share_problems,
 )
+from plnctl.tomlpos import field_path, line_of
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -171,7 +174,6 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
     from pydantic import ValidationError
 
     from plnctl.model import SCHEMA_VERSION, Tie
-    from plnctl.tomlpos import line_of
 
     raw = _read(result, path)
     if raw is None:
@@ -192,7 +194,7 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
                 details = detail.errors()
         for err in details:
             loc = list(err["loc"])
-            result.add(path, f"field '{_dotted(loc)}': {err['msg']}", line_of(text, loc))
+            result.add(path, f"field '{field_path(loc)}': {err['msg']}", line_of(text, loc))
         if not details:
             result.add(path, exc.problem, line_of(text, ["schema_version"]))
         return None
@@ -210,12 +212,6 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
             seen[event.id] = index
     _check_file_name(result, path, tie)
     return tie
-
-
-def _dotted(loc: Iterable[object]) -> str:
-    return "".join(
-        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc)
-    )
 
 
 def _check_file_name(result: Checkup, path: Path, tie: Tie) -> None:
@@ -275,7 +271,6 @@ def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
 
 def _check_settings(result: Checkup, path: Path) -> None:
     from plnctl.settings import settings_from_dict
-    from plnctl.tomlpos import line_of
 
     raw = _read(result, path)
     loaded = None if raw is None else _load_toml(result, path, raw)
@@ -297,55 +292,22 @@ def _check_settings(result: Checkup, path: Path) -> None:
 
 
 def _check_shares(result: Checkup, path: Path) -> None:
-    import datetime as dt
-
-    from plnctl.tomlpos import line_of
-
     raw = _read(result, path)
     loaded = None if raw is None else _load_toml(result, path, raw)
     if loaded is None:
         return
     data, text = loaded
     shares = data.get("shares", [])
-    if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
-        result.add(path, "field 'shares' must be an array of tables", line_of(text, ["shares"]))
+    if not is_share_log(shares):
+        result.add(path, SHARE_LOG_SHAPE, line_of(text, ["shares"]))
         return
     seen: set[str] = set()
     for index, entry in enumerate(shares):
         where = line_of(text, ["shares", index])
-        if not isinstance(entry.get("date"), dt.date):
-            result.add(path, f"share {index + 1}: 'date' must be a date (YYYY-MM-DD)", where)
-        if not isinstance(entry.get("what"), str) or not entry["what"].strip():
-            result.add(path, f"share {index + 1}: 'what' must say what was shared", where)
+        for problem in share_problems(entry):
+            result.add(path, f"share {index + 1}: {problem}", where)
         share_id = entry.get("id")
         if isinstance(share_id, str) and share_id in seen:
             result.add(path, f"share {index + 1}: id {share_id!r} is used twice", where)
         if isinstance(share_id, str):
             seen.add(share_id)
-
-
-def finding_text(finding: Finding) -> str:
-    where = f"{finding.path}:{finding.line}" if finding.line else str(finding.path)
-    prefix = "note: " if finding.level == "note" else ""
-    return f"{where}: {prefix}{finding.message}"
-
-
-def checkup_json(result: Checkup) -> dict[str, Any]:
-    return {
-        "data_dir": str(result.root),
-        "ties": result.ties,
-        "ok": not result.errors,
-        "problems": [
-            {
-                "file": _relative(f.path, result.root),
-                "line": f.line,
-                "level": f.level,
-                "message": f.message,
-            }
-            for f in result.findings
-        ],
-    }
-
-
-def _relative(path: Path, root: Path) -> str:
-    return "." if path == root else os.path.relpath(path, root)

@@ -1,0 +1,223 @@
+"""What commands that change things say: one line per result on stdout, notes on stderr."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from plnctl.render.terminal import say, warn, warn_skipped, write_lines
+
+if TYPE_CHECKING:
+    from plnctl.checkup import Checkup, Finding
+    from plnctl.importer import Report
+    from plnctl.model import Event, Tie
+    from plnctl.network import Merged, Renamed, ShareRecord
+    from plnctl.review import Placement, TieView
+
+
+def version(number: str) -> None:
+    write_lines([f"plnctl {number}"])
+
+
+def added(slug: str) -> None:
+    write_lines([slug])
+
+
+def checked_in(v: TieView, event: Event) -> None:
+    d = v.derived
+    write_lines(
+        [
+            f"logged {event.kind} with {v.name} ({v.slug}) on {event.date.isoformat()}: "
+            f"now {d.status}, score {d.score:.1f}"
+        ]
+    )
+
+
+def shared(record: ShareRecord) -> None:
+    to = ", ".join(record.with_) if record.with_ else "publicly"
+    credit = f", crediting {record.from_}" if record.from_ else ""
+    write_lines(
+        [
+            f"shared {record.what!r} {('with ' + to) if record.with_ else to}{credit} "
+            f"on {record.date.isoformat()}"
+        ]
+    )
+
+
+def updated(slug: str, tie: Tie) -> None:
+    write_lines([f"updated {slug} ({tie.name})"])
+
+
+def edited(slug: str, tie: Tie | None) -> None:
+    if tie is None:
+        say(f"no changes; {slug} is as it was")
+    else:
+        write_lines([f"saved {slug} ({tie.name})"])
+
+
+def renamed(done: Renamed) -> None:
+    lines = [f"renamed {done.old_slug} ({done.old_name}) to {done.slug} ({done.name})"]
+    if done.repointed:
+        lines.append(f"updated --via in {', '.join(done.repointed)}")
+    write_lines(lines)
+    if done.skipped and done.slug != done.old_slug:
+        warn_skipped(done.skipped)
+        warn(f"a skipped file that names {done.old_slug} as --via still does")
+
+
+def merged(done: Merged) -> None:
+    f = done.folded
+    lines = [
+        f"merged {done.removed} into {done.slug} ({done.tie.name}) and removed {done.removed}",
+        f"events: {f.events_added} added, {f.events_shared} already there",
+    ]
+    if f.topics_added:
+        lines.append(f"topics added: {', '.join(f.topics_added)}")
+    if f.tags_added:
+        lines.append(f"tags added: {', '.join(f.tags_added)}")
+    if f.filled:
+        lines.append(f"fields taken from {done.removed}: {', '.join(f.filled)}")
+    if done.repointed:
+        lines.append(f"updated --via in {', '.join(done.repointed)}")
+    write_lines(lines)
+    if done.skipped:
+        warn_skipped(done.skipped)
+
+
+def archived(slug: str, archived: bool, changed: bool) -> None:
+    if changed:
+        write_lines([f"{'archived' if archived else 'unarchived'} {slug}"])
+    else:
+        say(f"{slug} is already {'archived' if archived else 'not archived'}; nothing changed")
+
+
+def removed(slug: str) -> None:
+    write_lines([f"removed {slug}"])
+
+
+def snoozed(slug: str, until: dt.date) -> None:
+    write_lines([f"snoozed {slug} until {until.isoformat()}"])
+
+
+def unsnoozed(slug: str, before: dt.date | None) -> None:
+    if before is None:
+        say(f"{slug} was not snoozed; nothing changed")
+    else:
+        write_lines([f"{slug} is back in review (was snoozed until {before.isoformat()})"])
+
+
+def spread(plan: Sequence[Placement], over: int, *, dry_run: bool) -> None:
+    if not plan:
+        say("nothing to spread: no tie is due, overdue or lapsing")
+        return
+    width = max(len(p.slug) for p in plan)
+    snooze_word = "would snooze until" if dry_run else "snoozed until"
+    lines = []
+    for p in plan:
+        where = f"{snooze_word} {p.until.isoformat()}" if p.until else "stays due today"
+        lines.append(f"{p.slug:<{width}}  {p.band:<7} {p.overdue_ratio:5.1f}x  {where}")
+    write_lines(lines)
+    moved = sum(1 for p in plan if p.until)
+    if dry_run:
+        say(f"dry run: would spread {len(plan)} ties over {over} days; nothing was changed")
+    else:
+        say(f"spread {len(plan)} ties over {over} days ({moved} snoozed)")
+
+
+VERBS = {
+    False: {"added": "added", "updated": "updated", "skipped": "skipped"},
+    True: {"added": "would add", "updated": "would update", "skipped": "would skip"},
+}
+
+
+def import_report(report: Report) -> None:
+    """One line per tie touched, then the unusable entries, then the counts."""
+    verbs = VERBS[report.dry_run]
+    used = {o.action for o in report.outcomes} | ({"skipped"} if report.unusable else set())
+    width = max((len(verbs[a]) for a in used), default=0)
+    lines = []
+    for outcome in report.outcomes:
+        notes = []
+        if outcome.action == "updated":
+            notes.append(", ".join(outcome.fields))
+        if outcome.kept:
+            notes.append(f"kept yours: {', '.join(outcome.kept)}")
+        elif outcome.action == "skipped":
+            notes.append("already up to date")
+        detail = f"  ({'; '.join(notes)})" if notes else ""
+        lines.append(f"{verbs[outcome.action]:<{width}}  {outcome.slug}: {outcome.name}{detail}")
+    for where, reason in report.unusable:
+        lines.append(f"{verbs['skipped']:<{width}}  {where}: {reason}")
+    if report.settings:
+        state = {"added": "restored", "kept": "kept yours (the backup's differ)", "same": "same"}
+        lines.append(f"settings: {state[report.settings]}")
+    if report.shares_added:
+        lines.append(f"public shares: {report.shares_added} added")
+    added, updated = report.count("added"), report.count("updated")
+    skipped = report.count("skipped") + len(report.unusable)
+    if report.dry_run:
+        lines.append(f"dry run: {added} to add, {updated} to update, {skipped} to skip")
+    else:
+        lines.append(f"{added} added, {updated} updated, {skipped} skipped")
+    write_lines(lines)
+
+
+def import_notes(report: Report) -> None:
+    """The import's warnings, and a reminder that a dry run wrote nothing."""
+    for line in report.warnings:
+        warn(line)
+    if report.dry_run:
+        say("dry run: nothing was written")
+
+
+def export_text(text: str, output: Path | None) -> None:
+    """An export on stdout, or written atomically to the file `--output` names."""
+    import sys
+
+    from plnctl.errors import InvalidValueError
+    from plnctl.store import atomic_write, describe_os_error
+
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    path = output.expanduser()
+    if path.is_dir():
+        raise InvalidValueError(f"{output} is a directory; give a file name to --output")
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise InvalidValueError(describe_os_error(exc, path)) from None
+
+
+def exported(count: int, output: Path | None, notes: Sequence[str]) -> None:
+    for note in notes:
+        say(note)
+    if output is not None:
+        say(f"wrote {count} tie(s) to {output}")
+
+
+def finding_text(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}" if finding.line else str(finding.path)
+    prefix = "note: " if finding.level == "note" else ""
+    return f"{where}: {prefix}{finding.message}"
+
+
+def checkup(result: Checkup) -> None:
+    """Each finding on its own line; when nothing is wrong, how many ties are fine."""
+    lines = [finding_text(f) for f in result.findings]
+    if not result.errors:
+        lines.append("1 tie OK" if result.ties == 1 else f"all {result.ties} ties OK")
+    write_lines(lines)
+
+
+def paths(places: Mapping[str, str]) -> None:
+    labels = {"data_dir": "data", "settings_file": "settings", "cache_dir": "cache"}
+    labels["index_file"] = "index"
+    write_lines(f"{labels[key]:<8}  {value}" for key, value in places.items())
+
+
+def demo_ready(root: Path) -> None:
+    say(f"the sample network is in {root}")
+    say(f"explore it: plnctl --data-dir {root} list   (or show ada, checkin ben, ...)")
