@@ -1,0 +1,135 @@
+"""Reading the network: one tie, the review, the list, the shares and the checkup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from plnctl.errors import TieFileError
+from plnctl.network.base import NetworkBase, Problems, ShareRecord
+
+if TYPE_CHECKING:
+    from plnctl.checkup import Checkup
+    from plnctl.review import Review, TieData, TieView
+
+
+class Queries(NetworkBase):
+    def view(self, slug: str, as_of: dt.date) -> TieView:
+        """One whole tie with everything derived from it as of `as_of`."""
+        from plnctl.review import tie_view
+
+        return tie_view(slug, self.tie(slug), as_of, self.settings)
+
+    def review(
+        self, as_of: dt.date, *, show_all: bool = False, use_index: bool = True
+    ) -> tuple[Review, int, Problems]:
+        """The review as of a day, how many ties it looked at, and the unreadable files.
+
+        Without `use_index` the files are read directly and no index is written
+        (the demo's throwaway network needs none).
+        """
+        from plnctl.review import build_review
+
+        ties: Sequence[tuple[str, TieData]]
+        ties, problems = self.summaries(as_of) if use_index else self.ties()
+        public = self.public_share_dates(problems)
+        result = build_review(ties, as_of, self.settings, show_all=show_all, public_shares=public)
+        return result, len(ties), problems
+
+    def views(
+        self,
+        as_of: dt.date,
+        *,
+        archived: bool = False,
+        kind: str | None = None,
+        status: str | None = None,
+        topic: str | None = None,
+        tag: str | None = None,
+    ) -> tuple[list[TieView], int, Problems]:
+        """The ties `list` shows, how many there are in all, and the unreadable files."""
+        from plnctl.kinds import tie_kind
+        from plnctl.review import filter_views, tie_view
+
+        ties, problems = self.summaries(as_of)
+        views = [
+            tie_view(slug, t, as_of, self.settings)
+            for slug, t in ties
+            if archived or not t.archived
+        ]
+        shown = filter_views(
+            views,
+            kind=tie_kind(kind) if kind else None,
+            status=status,
+            topic=topic,
+            tag=tag,
+        )
+        return shown, len(ties), problems
+
+    def public_share_dates(self, problems: Problems) -> list[dt.date]:
+        """The dates of the shares posted publicly; an unreadable log joins `problems`."""
+        from plnctl.store import share_day
+
+        try:
+            log = self.store.load_shares()
+        except TieFileError as exc:
+            problems.append(exc)
+            return []
+        days = [share_day(entry) for entry in log]
+        return [day for day in days if day is not None]
+
+    def shares(self, since: dt.date | None = None) -> tuple[list[ShareRecord], Problems]:
+        """Everything passed along, newest first."""
+        from plnctl.store import share_day, share_problems
+
+        ties, problems = self.ties()
+        by_id: dict[str, ShareRecord] = {}
+        try:
+            log = self.store.load_shares()
+        except TieFileError as exc:
+            problems.append(exc)
+            log = []
+        for entry in log:
+            day = share_day(entry)
+            if day is None or share_problems(entry):
+                continue
+            share_id = str(entry.get("id", ""))
+            by_id[share_id or f"log-{len(by_id)}"] = ShareRecord(
+                id=share_id,
+                date=day,
+                what=str(entry["what"]),
+                link=_text_or_none(entry.get("link")),
+                note=_text_or_none(entry.get("note")),
+            )
+        for slug, tie in ties:
+            for event in tie.events:
+                if event.kind != "share":
+                    continue
+                record = by_id.get(event.id)
+                if record is None:
+                    record = ShareRecord(
+                        id=event.id,
+                        date=event.date,
+                        what=event.what or event.link or event.note or "(untitled)",
+                        link=event.link,
+                        note=event.note if event.what else None,
+                    )
+                    by_id[event.id] = record
+                if event.role == "from":
+                    record.from_ = slug
+                elif slug not in record.with_:
+                    record.with_.append(slug)
+        records = [r for r in by_id.values() if since is None or r.date >= since]
+        records.sort(key=lambda r: (r.date, r.id), reverse=True)
+        return records, problems
+
+    def checkup(self) -> Checkup:
+        """Every file of the data directory checked; nothing is changed."""
+        from plnctl.checkup import check
+
+        return check(self.store.root)
+
+
+def _text_or_none(value: object) -> str | None:
+    """A hand-edited share log may hold anything; only text is shown."""
+    return value if isinstance(value, str) else None

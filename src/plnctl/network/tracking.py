@@ -1,0 +1,205 @@
+"""Tracking: add a tie, check in, share, and change a tie's fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from plnctl.errors import DataDirError, DuplicateTieError, InvalidValueError
+from plnctl.network.base import NetworkBase, ShareRecord, _valid_name
+
+if TYPE_CHECKING:
+    from plnctl.changes import Changes
+    from plnctl.model import Event, Tie
+    from plnctl.review import TieView
+
+
+def looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$", text.strip()))
+
+
+class Tracking(NetworkBase):
+    def add(
+        self,
+        name: str,
+        *,
+        kind: str = "person",
+        url: str | None = None,
+        topics: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        via: str | None = None,
+        every: int | None = None,
+        note: str | None = None,
+    ) -> str:
+        """Create a tie and return its slug; a second tie of the same name is refused."""
+        from plnctl.kinds import tie_kind
+        from plnctl.model import Tie, same_name, slugify, unique_slug
+        from plnctl.text import clean_labels, clean_text
+
+        name = _valid_name(name)
+        via_slug = self.find(via) if via else None
+        tie = Tie(
+            name=name,
+            kind=tie_kind(kind),
+            url=clean_text(url, "url").strip() or None if url else None,
+            topics=clean_labels(topics, "topic"),
+            tags=clean_labels(tags, "tag"),
+            via=via_slug,
+            every=every,
+            note=clean_text(note, "note", multiline=True) if note else None,
+            added=self.today,
+        )
+        with self._locked():
+            for slug, other in self.names().items():
+                if same_name(other, name):
+                    raise DuplicateTieError(
+                        f"{other!r} is already in your network as {slug!r}; "
+                        f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
+                    )
+            slug = unique_slug(slugify(name), self.store.slugs())
+            self.store.create(slug, tie)
+        return slug
+
+    def modify(self, slug: str, change: Callable[[Tie], None]) -> Tie:
+        """Read, change and write one tie under the lock, so no update is lost."""
+        with self._locked():
+            tie = self.store.load(slug)
+            change(tie)
+            self.store.save(slug, tie)
+        return tie
+
+    def change(self, slug: str, changes: Changes) -> Tie:
+        """`plnctl set`: apply field changes, all or none."""
+        from plnctl.changes import apply_changes
+
+        return self.modify(slug, lambda tie: apply_changes(tie, changes))
+
+    def checkin(
+        self,
+        query: str,
+        *,
+        kind: str = "read",
+        on: dt.date | None = None,
+        note: str | None = None,
+        link: str | None = None,
+    ) -> tuple[TieView, Event]:
+        """Log an event with a tie; returns the tie as it now stands, and the event."""
+        from plnctl.dates import not_in_future
+        from plnctl.kinds import CHECKIN_KINDS
+        from plnctl.model import Event
+        from plnctl.review import tie_view
+        from plnctl.text import clean_text
+
+        if kind not in CHECKIN_KINDS:
+            raise InvalidValueError(
+                f"unknown check-in kind {kind!r}: use one of {', '.join(CHECKIN_KINDS)}"
+            )
+        day = not_in_future(on or self.today, self.today, what="the check-in")
+        event = Event(
+            date=day,
+            kind=kind,
+            note=clean_text(note, "note", multiline=True) if note else None,
+            link=clean_text(link, "link").strip() or None if link else None,
+        )
+        slug = self.find(query)
+
+        def add_event(tie: Tie) -> None:
+            tie.events.append(event)
+            tie.snoozed_until = None  # any new event ends a snooze
+
+        saved = self.modify(slug, add_event)
+        return tie_view(slug, saved, self.today, self.settings), event
+
+    def share(
+        self,
+        what: str,
+        *,
+        with_: Sequence[str] = (),
+        from_: str | None = None,
+        on: dt.date | None = None,
+        note: str | None = None,
+    ) -> ShareRecord:
+        """Log something passed along: a `share` event for each tie it went to or credits."""
+        from plnctl.dates import not_in_future
+        from plnctl.model import Event, new_event_id
+        from plnctl.text import clean_text
+
+        what = clean_text(what, "what was shared").strip()
+        if not what:
+            raise InvalidValueError("say what you shared: a link or a title")
+        day = not_in_future(on or self.today, self.today, what="the share")
+        note = clean_text(note, "note", multiline=True) if note else None
+        link = what if looks_like_url(what) else None
+        recipients: list[str] = []
+        for query in with_:
+            slug = self.find(query)
+            if slug not in recipients:
+                recipients.append(slug)
+        credited = self.find(from_) if from_ else None
+        if credited and credited in recipients:
+            raise InvalidValueError(
+                f"{credited!r} is both --with and --from; a share goes to a tie or credits it"
+            )
+        record = ShareRecord(
+            id=new_event_id(),
+            date=day,
+            what=what,
+            link=link,
+            note=note,
+            with_=recipients,
+            from_=credited,
+        )
+        targets = [(slug, "with") for slug in recipients]
+        if credited:
+            targets.append((credited, "from"))
+        with self._locked():
+            loaded = [(slug, role, self.store.load(slug)) for slug, role in targets]
+            before = {slug: self.store.read_bytes(slug) for slug, _ in targets}
+            written: list[str] = []
+            try:
+                for slug, role, tie in loaded:
+                    tie.events.append(
+                        Event(
+                            id=record.id,
+                            date=day,
+                            kind="share",
+                            what=what,
+                            link=link,
+                            note=note,
+                            role=role,
+                        )
+                    )
+                    tie.snoozed_until = None
+                    self.store.save(slug, tie)
+                    written.append(slug)
+            except DataDirError as exc:
+                kept = self._put_back(written, before)
+                if kept:
+                    message = exc.message.removesuffix("; nothing was changed")
+                    raise DataDirError(
+                        f"{message}; the share is already logged with {', '.join(kept)}"
+                    ) from None
+                raise
+            if not targets:
+                log = self.store.load_shares()
+                entry: dict[str, Any] = {"id": record.id, "date": day, "what": what}
+                if link:
+                    entry["link"] = link
+                if note:
+                    entry["note"] = note
+                log.append(entry)
+                self.store.save_shares(log)
+        return record
+
+    def _put_back(self, written: list[str], before: dict[str, bytes]) -> list[str]:
+        """Put back the ties a half-done share reached, so that it is all or nothing;
+        return those that could not be put back."""
+        kept = []
+        for slug in written:
+            try:
+                self.store.write_file(self.store.path_for(slug), before[slug])
+            except DataDirError:
+                kept.append(slug)
+        return kept
