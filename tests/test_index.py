@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
-from plnctl import index
+from plnctl.index import fileformat, loader, location
 from plnctl.store import Store
 
 
@@ -19,7 +19,7 @@ def cache_root(data_dir: Path) -> Path:
 
 
 def index_file(data_dir: Path) -> Path:
-    return index.index_path(data_dir)
+    return location.index_path(data_dir)
 
 
 def answers(cli: Cli) -> tuple[str, str, str]:
@@ -41,7 +41,7 @@ def assert_same_as_without_cache(cli: Cli) -> tuple[str, str, str]:
 @pytest.fixture
 def network(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Two ties, and an index that trusts them: they changed well before it looked."""
-    monkeypatch.setattr(index, "RACY_NS", 50_000_000)
+    monkeypatch.setattr(loader, "RACY_NS", 50_000_000)
     cli.ok("add", "Ann Lee", "--topic", "pedagogy")
     cli.ok("add", "Ben Tanaka", "--kind", "blog")
     cli.ok("checkin", "ann-lee", "--kind", "converse", "--on", "2025-06-01")
@@ -93,7 +93,7 @@ def test_same_size_rewrite_with_the_old_mtime_is_read_again(
     network: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rewrite(network.tie_file("ann-lee"), 'name = "Ann Lee"', 'name = "Ann Lex"')
-    monkeypatch.setattr(index, "RACY_NS", 0)  # the stat alone must give it away
+    monkeypatch.setattr(loader, "RACY_NS", 0)  # the stat alone must give it away
     _, listing, _ = assert_same_as_without_cache(network)
     assert '"Ann Lex"' in listing
 
@@ -105,9 +105,9 @@ def test_same_tick_rewrite_is_caught_even_when_ctime_says_nothing(
     # rule against trusting recently changed files catches a rewrite made
     # within the same timestamp tick as the index's look at the file.
     monkeypatch.setattr(
-        index,
+        loader,
         "_stat_key",
-        lambda st: (index._STAT.pack(st.st_size, st.st_mtime_ns, st.st_ino, 0), st.st_mtime_ns),
+        lambda st: (loader.STAT.pack(st.st_size, st.st_mtime_ns, st.st_ino, 0), st.st_mtime_ns),
     )
     cli.ok("add", "Ann Lee")
     assert '"Ann Lee"' in cli.ok("list", "--json").out
@@ -121,10 +121,10 @@ def test_racy_entries_become_trusted_once_old_enough(
     cli.ok("add", "Ann Lee")
     cli.ok("list")
     store = Store(cli.data_dir)
-    seen_ns, entries = index._read_index(index_file(cli.data_dir), index._identity(store))
-    _, mtime_ns, _, ctime_ns = index._STAT.unpack(entries["ann-lee"][0])
-    assert max(mtime_ns, ctime_ns) >= seen_ns - index.RACY_NS  # too fresh to trust yet
-    monkeypatch.setattr(index, "RACY_NS", 0)
+    seen_ns, entries = fileformat.read_index(index_file(cli.data_dir), loader.identity_of(store))
+    _, mtime_ns, _, ctime_ns = loader.STAT.unpack(entries["ann-lee"][0])
+    assert max(mtime_ns, ctime_ns) >= seen_ns - loader.RACY_NS  # too fresh to trust yet
+    monkeypatch.setattr(loader, "RACY_NS", 0)
     time.sleep(0.01)
     cli.ok("list")  # reads it again, now well after its last change
     monkeypatch.setattr("plnctl.store.parse_tie", lambda *a: 1 / 0)
@@ -171,7 +171,7 @@ def test_corrupt_index_is_rebuilt_silently(network: Cli, damage: object) -> None
     path.write_bytes(damage(path.read_bytes()))
     review, _, _ = answers(network)
     assert '"warnings": []' in review
-    assert path.read_bytes().startswith(index.MAGIC)
+    assert path.read_bytes().startswith(fileformat.MAGIC)
     assert_same_as_without_cache(network)
 
 
@@ -179,13 +179,13 @@ def test_forged_index_for_another_identity_is_not_trusted(network: Cli) -> None:
     """An index whose records lie is ignored when it belongs to another version."""
     store = Store(network.data_dir)
     path = index_file(network.data_dir)
-    seen_ns, entries = index._read_index(path, index._identity(store))
+    seen_ns, entries = fileformat.read_index(path, loader.identity_of(store))
     assert entries
     key, digest, record = entries["ann-lee"]
     forged = {**entries, "ann-lee": (key, digest, ("Forged Name", *record[1:]))}
-    older = ("0.0.1", *index._identity(store)[2:])
-    identity = (index.FORMAT, *older)
-    index._write_index(path, identity, seen_ns, forged)
+    older = ("0.0.1", *loader.identity_of(store)[2:])
+    identity = (fileformat.FORMAT, *older)
+    fileformat.write_index(path, identity, seen_ns, forged)
     assert '"Forged Name"' not in network.ok("list", "--json").out
 
 
@@ -193,11 +193,11 @@ def plant_stale_name(network: Cli) -> None:
     """Give ann-lee's index entry a name its file does not have, under the current identity."""
     store = Store(network.data_dir)
     path = index_file(network.data_dir)
-    seen_ns, entries = index._read_index(path, index._identity(store))
+    seen_ns, entries = fileformat.read_index(path, loader.identity_of(store))
     key, digest, record = entries["ann-lee"]
-    index._write_index(
+    fileformat.write_index(
         path,
-        index._identity(store),
+        loader.identity_of(store),
         seen_ns,
         {**entries, "ann-lee": (key, digest, ("Stale Name", *record[1:]))},
     )
@@ -207,19 +207,19 @@ def test_newer_plnctl_version_rebuilds(network: Cli, monkeypatch: pytest.MonkeyP
     store = Store(network.data_dir)
     path = index_file(network.data_dir)
     plant_stale_name(network)
-    monkeypatch.setattr(index, "__version__", "99.0.0")
+    monkeypatch.setattr(loader, "__version__", "99.0.0")
     listing = network.ok("list", "--json").out
     assert '"Stale Name"' not in listing and '"Ann Lee"' in listing
-    assert index._read_index(path, index._identity(store))[1]
+    assert fileformat.read_index(path, loader.identity_of(store))[1]
 
 
 def test_changed_settings_rebuild_and_change_the_answers(network: Cli) -> None:
     before, _, _ = answers(network)
     store = Store(network.data_dir)
-    old_identity = index._identity(store)
+    old_identity = loader.identity_of(store)
     (network.data_dir / "_settings.toml").write_text("strong_at = 2\nstrong_min_days = 1\n")
     after, _, _ = assert_same_as_without_cache(network)
-    assert index._identity(store) != old_identity
+    assert loader.identity_of(store) != old_identity
     assert before != after
 
 
@@ -235,8 +235,8 @@ def test_broken_file_warns_every_time_and_is_never_cached(network: Cli) -> None:
     assert network.ok("review", "--json").err == first.err
     assert (
         "ben-tanaka"
-        not in index._read_index(
-            index_file(network.data_dir), index._identity(Store(network.data_dir))
+        not in fileformat.read_index(
+            index_file(network.data_dir), loader.identity_of(Store(network.data_dir))
         )[1]
     )
     path.write_bytes(good)
@@ -258,13 +258,13 @@ def test_index_is_keyed_per_data_directory(cli: Cli, tmp_path: Path) -> None:
     assert '"Ann Lee"' in cli.ok("list", "--json").out
     listing = cli.ok("--data-dir", str(other), "list", "--json").out
     assert '"Ann Lee-Other"' in listing and '"ann-lee"' not in listing
-    assert index.index_path(cli.data_dir) != index.index_path(other)
+    assert location.index_path(cli.data_dir) != location.index_path(other)
 
 
 def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv(index.CACHE_ENV, str(tmp_path / "elsewhere"))
-    assert index.cache_dir() == tmp_path / "elsewhere"
-    assert index.index_path(tmp_path).parent == tmp_path / "elsewhere"
+    monkeypatch.setenv(location.CACHE_ENV, str(tmp_path / "elsewhere"))
+    assert location.cache_dir() == tmp_path / "elsewhere"
+    assert location.index_path(tmp_path).parent == tmp_path / "elsewhere"
 
 
 def test_touched_file_with_the_same_content_is_not_parsed_again(
@@ -318,7 +318,7 @@ def test_reading_in_two_processes_gives_the_same_answers(
     shutil.rmtree(cache_root(network.data_dir))
     serial = answers(network)
     shutil.rmtree(cache_root(network.data_dir))
-    monkeypatch.setattr(index, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 1)
     parallel = answers(network)
     assert parallel == serial
     assert "tie-number-3.toml" in parallel[0]
@@ -327,7 +327,7 @@ def test_reading_in_two_processes_gives_the_same_answers(
 def test_edited_plnctl_code_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """A changed tie model under the same version number must not reuse old values."""
     plant_stale_name(network)
-    monkeypatch.setattr(index, "_code_stamp", lambda: ("edited",))
+    monkeypatch.setattr(loader, "_code_stamp", lambda: ("edited",))
     assert '"Stale Name"' not in network.ok("list", "--json").out
 
 
@@ -335,29 +335,29 @@ def test_index_in_many_pieces_is_read_whole_and_a_damaged_piece_refuses_it(
     network: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One entry per piece: every piece is read back, and one bad piece spoils them all."""
-    monkeypatch.setattr(index, "PIECE_ENTRIES", 1)
+    monkeypatch.setattr(fileformat, "PIECE_ENTRIES", 1)
     for name in ("Carla Diaz", "Dev Rao", "Eva Berg"):
         network.ok("add", name)
     shutil.rmtree(cache_root(network.data_dir))
     before = answers(network)
     store = Store(network.data_dir)
     path = index_file(network.data_dir)
-    _, entries = index._read_index(path, index._identity(store))
+    _, entries = fileformat.read_index(path, loader.identity_of(store))
     assert set(entries) == {"ann-lee", "ben-tanaka", "carla-diaz", "dev-rao", "eva-berg"}
     blob = path.read_bytes()
     # Damage a byte inside the third tie's piece, far from either end of the file.
     where = blob.index(b"dev-rao")
     path.write_bytes(blob[:where] + b"X" + blob[where + 1 :])
-    assert index._read_index(path, index._identity(store)) == (0, {})
+    assert fileformat.read_index(path, loader.identity_of(store)) == (0, {})
     assert answers(network) == before
-    assert index._read_index(path, index._identity(store))[1].keys() == entries.keys()
+    assert fileformat.read_index(path, loader.identity_of(store))[1].keys() == entries.keys()
     # A piece dropped from the middle, checksums intact, is noticed too.
     pieces = []
-    rest = memoryview(blob)[len(index.MAGIC) :]
+    rest = memoryview(blob)[len(fileformat.MAGIC) :]
     while rest:
-        length = index._PIECE.unpack(rest[: index._PIECE.size])[0]
-        pieces.append(bytes(rest[: index._PIECE.size + length]))
-        rest = rest[index._PIECE.size + length :]
+        length = fileformat.PIECE_HEAD.unpack(rest[: fileformat.PIECE_HEAD.size])[0]
+        pieces.append(bytes(rest[: fileformat.PIECE_HEAD.size + length]))
+        rest = rest[fileformat.PIECE_HEAD.size + length :]
     assert len(pieces) >= 7  # head, five ties, derived values, end
-    path.write_bytes(index.MAGIC + b"".join(pieces[:3] + pieces[4:]))
-    assert index._read_index(path, index._identity(store)) == (0, {})
+    path.write_bytes(fileformat.MAGIC + b"".join(pieces[:3] + pieces[4:]))
+    assert fileformat.read_index(path, loader.identity_of(store)) == (0, {})

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import SRC, Cli
-from plnctl import index
+from plnctl.index import fileformat, loader, location
 from plnctl.store import Store
 
 HEAVY = ("rich", "pydantic", "tomllib", "tomli_w", "platformdirs")
@@ -54,10 +54,10 @@ def test_warm_review_and_list_never_import_pydantic(cli: Cli) -> None:
     cli.ok("list")  # builds the index
     # Pretend the index looked at the files long after they last changed.
     store = Store(cli.data_dir)
-    path = index.index_path(cli.data_dir)
-    seen_ns, entries = index._read_index(path, index._identity(store))
+    path = location.index_path(cli.data_dir)
+    seen_ns, entries = fileformat.read_index(path, loader.identity_of(store))
     assert "ann-lee" in entries
-    index._write_index(path, index._identity(store), seen_ns + 2 * index.RACY_NS, entries)
+    fileformat.write_index(path, loader.identity_of(store), seen_ns + 2 * loader.RACY_NS, entries)
     for args in (["review"], ["list", "--json"], ["review", "--json"]):
         modules = imported(*args)
         assert "plnctl" in modules

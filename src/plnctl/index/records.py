@@ -1,0 +1,247 @@
+"""What the index keeps of each tie: a plain-data record with named fields, and its summary.
+
+A record is a tuple (marshal stores nothing else quickly) whose fields are
+named once, by `Record`; a summary is what review, list and name lookups read.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from plnctl.model import Tie
+    from plnctl.settings import Settings
+    from plnctl.ties import Derived
+
+Moment = tuple[dt.date, str]
+
+_dates: dict[int, dt.date] = {}
+
+
+def _date(ordinal: int | None) -> dt.date | None:
+    """A date from its ordinal; each day is made once, however many ties share it."""
+    if ordinal is None:
+        return None
+    day = _dates.get(ordinal)
+    if day is None:
+        day = _dates[ordinal] = dt.date.fromordinal(ordinal)
+    return day
+
+
+def _ordinal(day: dt.date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+class Record(NamedTuple):
+    """A tie as the index stores it; dates as ordinals, events as two packed columns."""
+
+    name: str
+    kind: str
+    url: str | None
+    topics: list[str]
+    tags: list[str]
+    via: str | None
+    every: int | None
+    note: str | None
+    pin: str | None
+    added: int | None
+    archived: bool
+    snoozed_until: int | None
+    days: bytes  # the event dates as native int32 ordinals, in file order
+    kinds: str  # the event kinds joined by "|", in file order
+    site_url: str | None
+
+
+class DerivedRecord(NamedTuple):
+    """A tie's derived values as the index stores them (see ties.Derived)."""
+
+    score: float
+    status: str
+    derived_status: str
+    weakened_on: int | None
+    trend: str
+    first_event: int | None
+    last_event: int | None
+    days_since: int | None
+    event_count: int
+    interval_days: float
+    interval_source: str
+    overdue_ratio: float | None
+    band: str
+    given: float
+    received: float
+    p: float
+    label: str
+
+
+@dataclass(slots=True, eq=False)
+class TieSummary:
+    """What review, list and name lookups read of a tie; events as (date, kind) only."""
+
+    name: str
+    kind: str
+    url: str | None
+    topics: list[str]
+    tags: list[str]
+    via: str | None
+    every: int | None
+    note: str | None
+    pin: str | None
+    added: dt.date | None
+    archived: bool
+    snoozed_until: dt.date | None
+    days: bytes
+    kinds: str
+    site_url: str | None = None
+    _moments: list[Moment] | None = None
+    # Derived values as of one date under one set of settings, when known.
+    derived_for: tuple[dt.date, Settings] | None = None
+    derived: Derived | None = None
+    counts: tuple[int, int] | None = None  # see ties.participation_counts
+
+    def _kept_for(self, as_of: dt.date, settings: Settings) -> bool:
+        if self.derived_for is None:
+            return False
+        day, kept = self.derived_for
+        return day == as_of and (kept is settings or kept == settings)
+
+    def derived_as_of(self, as_of: dt.date, settings: Settings) -> Derived | None:
+        """The derived values kept for `as_of` and `settings`, if those are what is wanted."""
+        return self.derived if self._kept_for(as_of, settings) else None
+
+    def counts_as_of(self, as_of: dt.date, settings: Settings) -> tuple[int, int] | None:
+        """The participation counts kept for `as_of` and `settings`, if wanted."""
+        return self.counts if self._kept_for(as_of, settings) else None
+
+    def moments(self) -> list[Moment]:
+        """The events as the tie model sees them: (date, kind), in file order."""
+        if self._moments is None:
+            ordinals = array.array("i")
+            ordinals.frombytes(self.days)
+            kinds = self.kinds.split("|") if self.kinds else []
+            missing = set(ordinals).difference(_dates)
+            for ordinal in missing:
+                _dates[ordinal] = dt.date.fromordinal(ordinal)
+            self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
+        return self._moments
+
+
+def record_of(tie: Tie) -> tuple[Any, ...]:
+    """The index's plain-data record of a validated tie."""
+    # Shared strings are stored once in the index, and loaded once.
+    intern = sys.intern
+    return tuple(
+        Record(
+            name=tie.name,
+            kind=intern(tie.kind),
+            url=tie.url,
+            topics=[intern(t) for t in tie.topics],
+            tags=[intern(t) for t in tie.tags],
+            via=tie.via,
+            every=tie.every,
+            note=tie.note,
+            pin=None if tie.pin is None else intern(tie.pin),
+            added=_ordinal(tie.added),
+            archived=tie.archived,
+            snoozed_until=_ordinal(tie.snoozed_until),
+            days=array.array("i", [e.date.toordinal() for e in tie.events]).tobytes(),
+            kinds="|".join(e.kind for e in tie.events),
+            site_url=tie.site_url,
+        )
+    )
+
+
+def summary_of(raw: tuple[Any, ...]) -> TieSummary:
+    """A summary from an index record; a tuple of the wrong shape raises TypeError."""
+    r = Record._make(raw)
+    return TieSummary(
+        name=r.name,
+        kind=r.kind,
+        url=r.url,
+        topics=r.topics,
+        tags=r.tags,
+        via=r.via,
+        every=r.every,
+        note=r.note,
+        pin=r.pin,
+        added=_date(r.added),
+        archived=r.archived,
+        snoozed_until=_date(r.snoozed_until),
+        days=r.days,
+        kinds=r.kinds,
+        site_url=r.site_url,
+    )
+
+
+def reintern(raw: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A record with the strings `record_of` interns interned again.
+
+    Strings that come back from another process are copies of their own.
+    """
+    intern = sys.intern
+    try:
+        r = Record._make(raw)
+    except TypeError:
+        return raw
+    if not (isinstance(r.kind, str) and isinstance(r.topics, list) and isinstance(r.tags, list)):
+        return raw
+    return tuple(
+        r._replace(
+            kind=intern(r.kind),
+            topics=[intern(t) for t in r.topics],
+            tags=[intern(t) for t in r.tags],
+            pin=intern(r.pin) if isinstance(r.pin, str) else r.pin,
+        )
+    )
+
+
+def derived_record(d: Derived) -> tuple[Any, ...]:
+    r = d.reciprocity
+    return tuple(
+        DerivedRecord(
+            score=d.score,
+            status=d.status,
+            derived_status=d.derived_status,
+            weakened_on=_ordinal(d.weakened_on),
+            trend=d.trend,
+            first_event=_ordinal(d.first_event),
+            last_event=_ordinal(d.last_event),
+            days_since=d.days_since,
+            event_count=d.event_count,
+            interval_days=d.interval_days,
+            interval_source=d.interval_source,
+            overdue_ratio=d.overdue_ratio,
+            band=d.band,
+            given=r.given,
+            received=r.received,
+            p=r.p,
+            label=r.label,
+        )
+    )
+
+
+def derived_of(raw: tuple[Any, ...]) -> Derived:
+    """Derived values from their record; a tuple of the wrong shape raises TypeError."""
+    from plnctl.ties import Derived, Reciprocity
+
+    r = DerivedRecord._make(raw)
+    return Derived(
+        score=r.score,
+        status=r.status,
+        derived_status=r.derived_status,
+        weakened_on=_date(r.weakened_on),
+        trend=r.trend,
+        first_event=_date(r.first_event),
+        last_event=_date(r.last_event),
+        days_since=r.days_since,
+        event_count=r.event_count,
+        interval_days=r.interval_days,
+        interval_source=r.interval_source,
+        overdue_ratio=r.overdue_ratio,
+        band=r.band,
+        reciprocity=Reciprocity(r.given, r.received, r.p, r.label),
+    )
