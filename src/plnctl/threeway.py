@@ -52,16 +52,8 @@ def _by_id(entry: Table) -> Hashable | None:
     return ("id", canon(entry["id"])) if "id" in entry else None
 
 
-def _id_where(entry: Table) -> Where:
-    return {"id": entry["id"]} if "id" in entry else {}
-
-
 def _by(field_name: str, key: Callable[[Any], Hashable]) -> Callable[[Table], Hashable | None]:
     return lambda entry: key(entry[field_name]) if field_name in entry else None
-
-
-def _where(field_name: str) -> Callable[[Table], Where]:
-    return lambda entry: {field_name: entry[field_name]} if field_name in entry else {}
 
 
 def _top(key: str) -> Where:
@@ -72,7 +64,7 @@ def merge_tie(base: Table | None, ours: Table, theirs: Table, *, today: dt.date)
     """Merge three versions of a tie file; with no base, a two-way merge (a sync
     tool's conflict copy), which is the three-way merge from an empty file."""
     m = Merger(today)
-    events = m.entries(_by_id, _id_where, whole=True, dated=True)
+    events = m.entries(_by_id, whole=True, dated=True, key_field="id")
     labels = m.labels(label_key)
     special: dict[str, Handler] = {
         "schema_version": m.version,
@@ -91,7 +83,7 @@ def merge_shares(base: Table | None, ours: Table, theirs: Table, *, today: dt.da
     m = Merger(today)
     special: dict[str, Handler] = {
         "schema_version": m.version,
-        "shares": m.entries(_by_id, _id_where, whole=True, dated=True),
+        "shares": m.entries(_by_id, whole=True, dated=True, key_field="id"),
         "conflicts": _skip,
     }
     b = base or {}
@@ -104,18 +96,14 @@ def merge_profile(base: Table | None, ours: Table, theirs: Table, *, today: dt.d
     m = Merger(today)
 
     def by_topic() -> Handler:
-        return m.entries(
-            _by("topic", topic_key), _where("topic"), whole=False, dated=False, key_field="topic"
-        )
+        return m.entries(_by("topic", topic_key), whole=False, dated=False, key_field="topic")
 
     special: dict[str, Handler] = {
         "schema_version": m.version,
         "links": m.labels(canon),
         "learn": by_topic(),
         "teach": by_topic(),
-        "projects": m.entries(
-            _by("name", name_key), _where("name"), whole=False, dated=False, key_field="name"
-        ),
+        "projects": m.entries(_by("name", name_key), whole=False, dated=False, key_field="name"),
         "conflicts": _skip,
     }
     b = base or {}

@@ -274,7 +274,6 @@ class Merger:
     def entries(
         self,
         key_of: Callable[[Table], Hashable | None],
-        where_of: Callable[[Table], Where],
         *,
         whole: bool,
         dated: bool,
@@ -284,7 +283,8 @@ class Merger:
 
         `whole`: an entry changed on both sides differently keeps ours and records
         theirs entire (events); else its fields merge one by one (profile goals).
-        `dated`: theirs' additions go in by date; else after ours.
+        `dated`: theirs' additions go in by date; else after ours. `key_field`
+        names the entry in its records (`id`, `topic`); its spelling never conflicts.
         """
 
         def merge(key: str, base: Any, ours: Any, theirs: Any) -> Any:
@@ -299,11 +299,12 @@ class Merger:
                     if _same(o, t):
                         return o
                     if not whole:
-                        return self._entry_fields(key, b or {}, o, t, where_of(o), key_field)
+                        return self._entry_fields(key, b or {}, o, t, key_field)
                     if b is not None and _same(b, o):
                         return t
                     if b is None or not _same(b, t):
-                        self.lose({"field": key, **where_of(o)}, t)
+                        where = {key_field: o[key_field]} if key_field in o else {}
+                        self.lose({"field": key, **where}, t)
                     return o
                 one = o if o is not None else t
                 if one is None or (b is not None and _same(b, one)):
@@ -322,17 +323,16 @@ class Merger:
         return merge
 
     def _entry_fields(
-        self,
-        key: str,
-        base: Table,
-        ours: Table,
-        theirs: Table,
-        where: Where,
-        key_field: str | None,
+        self, key: str, base: Table, ours: Table, theirs: Table, key_field: str | None
     ) -> Table:
+        """One entry both sides kept, field by field; its records name the entry
+        as the merge spells it, so merging again finds the same records."""
         special: dict[str, Handler] = {}
-        if key_field is not None:
-            special[key_field] = lambda _k, b, o, t: _spelling(b, o, t)
+        where: Where = {}
+        if key_field is not None and key_field in ours and key_field in theirs:
+            spelled = _spelling(value_of(base, key_field), ours[key_field], theirs[key_field])
+            special[key_field] = lambda *_: spelled
+            where[key_field] = spelled
         return self.fields(
             base, ours, theirs, lambda name: {"field": key, **where, "key": name}, special
         )
