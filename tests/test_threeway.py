@@ -177,6 +177,21 @@ def test_events_without_ids_match_by_content_and_two_equal_ones_stay_two() -> No
     assert merge(None, tie(plain), tie(plain)).merged["events"] == [plain]
 
 
+def test_quoted_dates_and_times_of_day_order_events_too() -> None:
+    ours = tie(ev("a", 1), {"id": "b", "date": "2025-06-05", "kind": "read"})
+    theirs = tie(ev("a", 1), {"id": "c", "date": dt.datetime(2025, 6, 3, 9, 30), "kind": "ask"})
+    assert ids(merge(tie(ev("a", 1)), ours, theirs).merged) == ["a", "c", "b"]
+
+
+def test_events_that_are_not_an_array_of_tables_merge_like_a_scalar() -> None:
+    ours = {**tie(), "events": "lost them"}
+    result = merge(tie(ev("a", 1)), ours, tie(ev("a", 1), ev("b", 2)))
+    assert result.merged["events"] == "lost them"
+    assert result.conflicts == [
+        {"field": "events", "theirs": [ev("a", 1), ev("b", 2)], "date": TODAY}
+    ]
+
+
 def test_a_hand_made_event_order_is_kept() -> None:
     ours = tie(ev("late", 9), ev("early", 1))
     merged = merge(tie(), ours, tie(ev("late", 9), ev("early", 1), ev("mid", 5))).merged
@@ -604,7 +619,11 @@ def test_the_result_is_a_fixed_point_of_merging_either_side_again(
     gives r, and so does taking r as theirs against ours. (Taking r as theirs
     against *theirs* does not: ours wins a conflict, and ours would then be t.)"""
     base, ours, theirs = case
+    before = canon(case)
     result = merge(base, ours, theirs).merged
+    result["events"].append(ev("z", 1))  # the result is the caller's: the sides stay as they were
+    assert canon(case) == before
+    result["events"].pop()
     for again in (
         merge(base, result, theirs),
         merge(base, result, ours),

@@ -7,6 +7,7 @@ rules themselves are in `threeway_rules.py`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -131,7 +132,7 @@ def merge_settings(base: Table | None, ours: Table, theirs: Table) -> tuple[Tabl
                 merged[key] = value
         return merged
 
-    return merge(base or {}, ours, theirs, ""), lost
+    return copy.deepcopy(merge(base or {}, ours, theirs, "")), lost
 
 
 SHARES_NAME = "_shares.toml"

@@ -7,6 +7,7 @@ is dropped silently. `threeway.py` applies them to each of plnctl's files.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections import Counter
@@ -362,4 +363,5 @@ class Merger:
         )
         if records or "conflicts" in ours:
             merged["conflicts"] = records
-        return Merge(merged, self.records)
+        # The merged table is the caller's to change without touching the sides.
+        return Merge(copy.deepcopy(merged), copy.deepcopy(self.records))
