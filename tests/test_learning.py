@@ -24,6 +24,7 @@ from plnctl.learning import (
     topic_key,
     topic_stats,
 )
+from plnctl.scout import ever_strong, led_to, scouts, via_chain
 from plnctl.settings import Settings
 from plnctl.ties import score
 from plnctl.topic import STATUS_ORDER, TopicRow, topics_overview, who_knows
@@ -296,6 +297,75 @@ def test_who_knows_ranks_by_topic_engagement_then_status_then_name() -> None:
 def test_nobody_knows_a_topic_nobody_has() -> None:
     found = who_knows([tie("ann", ev(0), topics=("rust",))], "Cobol ", AS_OF, S)
     assert (found.topic, found.ties, found.learners) == ("Cobol", (), ())
+
+
+# Scouts
+
+
+def test_scouts_rank_by_ties_that_became_strong_then_by_ties_led_to() -> None:
+    faded = tie("faded", *weekly(137, 60), via="mentor")
+    assert (faded.derived.status, faded.derived.weakened_on is not None) == ("weak", True)
+    ties = [
+        tie("mentor"),
+        tie("ann", pin="strong", via="mentor"),
+        faded,
+        tie("ghost", via="mentor", archived=True),
+        tie("blog", kind="source"),
+        *(tie(s, via="blog") for s in ("x", "y")),
+        tie("z", via="blog", pin="strong"),
+        tie("zed"),
+        *(tie(s, via="zed", pin="strong") for s in ("p", "q")),
+        tie("alice"),
+        tie("r", via="alice", pin="strong", archived=True),
+        tie("s", via="alice", pin="strong"),
+        tie("gone", archived=True),
+        tie("t", via="gone", pin="strong"),
+        tie("self", via="self"),
+        tie("lost", via="nobody"),
+    ]
+    found = scouts(ties)
+    assert [(s.slug, len(s.became_strong), len(s.led_to)) for s in found] == [
+        ("mentor", 2, 3),
+        ("alice", 2, 2),
+        ("zed", 2, 2),
+        ("blog", 1, 3),
+    ]
+    assert (found[0].led_to, found[0].became_strong) == (
+        ("ann", "faded", "ghost"),
+        ("ann", "faded"),
+    )
+    assert [t.slug for t in led_to("mentor", ties)] == ["ann", "faded", "ghost"]
+    assert led_to("self", ties) == ()
+
+
+def test_a_tie_pinned_weak_that_its_events_made_strong_became_strong() -> None:
+    pinned = tie("ann", *weekly(140, 0), pin="weak")
+    assert (pinned.derived.status, pinned.derived.derived_status) == ("weak", "strong")
+    assert ever_strong(pinned.derived)
+    assert ever_strong(tie("bob", pin="strong").derived)
+    assert not ever_strong(tie("cy", *weekly(14, 0)).derived)
+    dormant = tie("dee", *weekly(600, 400))
+    assert dormant.derived.status == "dormant" and ever_strong(dormant.derived)
+
+
+def test_the_via_chain_stops_at_the_root_a_loop_or_a_missing_tie() -> None:
+    ties = [
+        tie("a", via="b"),
+        tie("b", via="c"),
+        tie("c"),
+        tie("x", via="y"),
+        tie("y", via="x"),
+        tie("m", via="nobody"),
+        tie("s", via="s"),
+    ]
+    by_slug = {t.slug: t for t in ties}
+    assert dataclasses.astuple(via_chain("a", by_slug)) == (("b", "c"), "root", None)
+    assert dataclasses.astuple(via_chain("c", by_slug)) == ((), "root", None)
+    assert dataclasses.astuple(via_chain("x", by_slug)) == (("y",), "loop", "x")
+    assert dataclasses.astuple(via_chain("m", by_slug)) == ((), "missing", "nobody")
+    assert dataclasses.astuple(via_chain("s", by_slug)) == ((), "loop", "s")
+    with pytest.raises(KeyError):
+        via_chain("nobody", by_slug)
 
 
 # Properties
