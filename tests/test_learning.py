@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from plnctl.growth import GoalHole, goal_holes, ladder, next_rung, promising
 from plnctl.learning import (
     Goal,
     LearningTie,
@@ -24,6 +25,7 @@ from plnctl.learning import (
     topic_key,
     topic_stats,
 )
+from plnctl.routing import route
 from plnctl.scout import ever_strong, led_to, scouts, via_chain
 from plnctl.settings import Settings
 from plnctl.ties import score
@@ -168,6 +170,8 @@ def test_an_archived_tie_counts_for_nothing() -> None:
     found = who_knows(ties, "rust", AS_OF, S)
     assert ([k.slug for k in found.ties], found.learners) == (["ann"], ())
     assert who_knows(ties, "haskell", AS_OF, S).ties == ()
+    assert route(ties, ["rust"], AS_OF, S)[0].slug == "ann"
+    assert len(route(ties, ["rust"], AS_OF, S)) == 1
 
 
 # The topic list
@@ -368,6 +372,156 @@ def test_the_via_chain_stops_at_the_root_a_loop_or_a_missing_tie() -> None:
         via_chain("nobody", by_slug)
 
 
+# The engagement ladder and the next rung
+
+
+@pytest.mark.parametrize(
+    ("events", "rung"),
+    [
+        ((), "none"),
+        ((ev(364),), "listening"),
+        ((ev(365),), "none"),
+        ((ev(3, "watch"), ev(5, "comment")), "commenting"),
+        ((ev(3, "ask"),), "conversing"),
+        ((ev(3, "help-received"), ev(4, "comment")), "conversing"),
+        ((ev(365, "converse"), ev(9, "visit")), "listening"),
+        ((ev(100, "share"), ev(1, "converse")), "giving"),
+        ((ev(300, "help-given"),), "giving"),
+    ],
+)
+def test_the_ladder_is_the_highest_rung_of_the_last_year(
+    events: tuple[TopicMoment, ...], rung: str
+) -> None:
+    assert ladder(tie("ann", *events), AS_OF, S) == rung
+
+
+@pytest.mark.parametrize(("sixth", "ready"), [(179, True), (180, False)])
+def test_a_strong_person_you_only_read_is_ready_for_the_next_rung(sixth: int, ready: bool) -> None:
+    reads = [ev(age) for age in (0, 20, 40, 60, 80)]
+    ties = [
+        tie("listener", *reads, ev(sixth), pin="strong"),
+        tie("commenter", *reads, ev(1, "comment"), ev(2), pin="strong"),
+        tie("talker", *reads, ev(5), ev(1, "converse"), pin="strong"),
+        tie("weak", *reads, ev(5), pin="weak"),
+        tie("blog", *reads, ev(5), kind="source", pin="strong"),
+        tie("gone", *reads, ev(5), pin="strong", archived=True),
+    ]
+    found = [(r.slug, r.ladder, r.events, r.next_step) for r in next_rung(ties, AS_OF, S)]
+    assert found[0] == (
+        "commenter",
+        "commenting",
+        7,
+        "open a conversation: ask them something or reply at length",
+    )
+    listener = ("listener", "listening", 6, "comment usefully on their next post")
+    assert found[1:] == ([listener] if ready else [])
+
+
+# Goals with holes and promising ties
+
+
+def test_goal_holes_offer_weak_ties_to_grow_or_else_the_best_scout() -> None:
+    ties = [
+        strong_steady("main", "rust"),
+        *(tie(f"w{age}", ev(age), topics=("rust",)) for age in (60, 0, 90, 30)),
+        tie("dormant", ev(400), topics=("rust",)),
+        strong_steady("p1", "python"),
+        strong_steady("p2", "python"),
+        tie("mentor"),
+        tie("blog", kind="source"),
+        tie("m1", via="mentor", pin="strong"),
+        tie("b1", via="blog"),
+        tie("b2", via="blog"),
+    ]
+    goals = [Goal("Go"), Goal("rust"), Goal("python"), Goal("elixir", dropped=ago(1))]
+    holes = goal_holes(ties, goals, AS_OF, S)
+    assert [(h.topic, h.flags) for h in holes] == [("Go", ("gap", "quiet")), ("rust", ("single",))]
+    go, rust = holes
+    assert (go.candidates, go.scout and go.scout.slug) == ((), "mentor")
+    assert [c.slug for c in rust.candidates] == ["w0", "w30", "w60"]
+    assert rust.scout is None
+    assert goal_holes(ties[:-4], goals, AS_OF, S) == (
+        GoalHole(goals[0], "go", "Go", ("gap", "quiet"), (), None),
+        rust,
+    )
+
+
+def test_goal_holes_offer_at_most_the_configured_number_of_weak_ties() -> None:
+    ties = [tie(f"w{age}", ev(age), topics=("rust",)) for age in (0, 1, 2, 3)]
+    settings = dataclasses.replace(S, goal_candidates=2)
+    (hole,) = goal_holes(ties, [Goal("rust")], AS_OF, settings)
+    assert [c.slug for c in hole.candidates] == ["w0", "w1"]
+
+
+def test_promising_ties_are_weak_and_rising_on_an_active_goal() -> None:
+    rising = (ev(150), ev(1), ev(2), ev(3))
+    ties = [
+        tie("riser", *rising, topics=("rust",)),
+        tie("commenter", *rising[:3], ev(3, "comment"), topics=("Rust", "go")),
+        tie("elsewhere", *rising, topics=("go",)),
+        tie("strong", *rising, topics=("rust",), pin="strong"),
+        tie("steady", *weekly(168, 0), topics=("rust",), pin="weak"),
+        tie("gone", *rising, topics=("rust",), archived=True),
+    ]
+    assert ties[0].derived.trend == ties[1].derived.trend == "rising"
+    goals = [Goal("python"), Goal("RUST"), Goal("go", done=ago(0))]
+    found = [(p.slug, p.topics, round(p.engagement, 2)) for p in promising(ties, goals, AS_OF, S)]
+    # Every event is about the tie's topics: 2^(-5) + 0.98 + 0.95 + 0.93 for riser, and
+    # 1.87 for commenter's comment in place of its last read.
+    assert found == [("commenter", ("RUST",), 3.83), ("riser", ("RUST",), 2.9)]
+
+
+# Share routing
+
+
+def test_route_proposes_learners_then_takers_then_due_then_the_rest() -> None:
+    ties = [
+        tie("rest1", ev(0), topics=("rust",)),
+        tie("rest2", ev(0, "converse"), topics=("rust",)),
+        tie("due", ev(100), topics=("rust",)),
+        tie("taker", ev(1, "help-received"), ev(2, "help-received"), topics=("rust",)),
+        tie("learner", learning=("Machine Learning",)),
+        tie("both", ev(1, "help-received"), ev(2, "help-received"), learning=("rust",)),
+        tie("blog", ev(0), ev(1), kind="source", topics=("rust",)),
+        tie("gone", ev(0), topics=("rust",), archived=True),
+        tie("asleep", ev(400), topics=("rust",)),
+        tie("pinned", ev(400), topics=("rust",), pin="strong"),
+        tie("other", ev(0), topics=("go",), learning=("python",)),
+    ]
+    assert ties[2].derived.band == "due" and ties[3].derived.reciprocity.label == "taking"
+    found = route(ties, ["Rust", "machine learning", "rust"], AS_OF, S)
+    assert [(r.slug, r.group, r.reason, r.topics) for r in found] == [
+        ("both", "learning", "learning rust", ("Rust",)),
+        ("learner", "learning", "learning Machine Learning", ("machine learning",)),
+        ("taker", "taking", "you have taken more than you gave", ("Rust",)),
+        ("due", "due", "due: a find is a good reason to get in touch", ("Rust",)),
+        ("rest2", "rest", "on Rust", ("Rust",)),
+        ("rest1", "rest", "on Rust", ("Rust",)),
+    ]
+    assert round(found[2].engagement, 2) == 5.8  # 3 * 2^(-1/30) + 3 * 2^(-2/30)
+    with_sources = [r.slug for r in route(ties, ["rust"], AS_OF, S, include_sources=True)]
+    assert with_sources[-3:] == ["rest2", "blog", "rest1"]
+
+
+def test_one_index_serves_every_question_of_one_date() -> None:
+    ties = [
+        strong_steady("main", "rust"),
+        tie("riser", ev(150), ev(1), ev(2), ev(3), topics=("rust",), via="main"),
+        tie("ann", *(ev(age) for age in range(0, 60, 10)), pin="strong", learning=("rust",)),
+    ]
+    goals = [Goal("rust"), Goal("go")]
+    index = topic_index(ties, AS_OF, S)
+    assert topic_index(index, AS_OF, S) is index
+    assert topic_index(index, ago(1), S) is not index
+    assert topics_overview(index, goals, AS_OF, S) == topics_overview(ties, goals, AS_OF, S)
+    assert who_knows(index, "rust", AS_OF, S) == who_knows(ties, "rust", AS_OF, S)
+    assert goal_holes(index, goals, AS_OF, S) == goal_holes(ties, goals, AS_OF, S)
+    assert promising(index, goals, AS_OF, S) == promising(ties, goals, AS_OF, S) != ()
+    assert next_rung(index, AS_OF, S) == next_rung(ties, AS_OF, S) != ()
+    assert scouts(index) == scouts(ties) != ()
+    assert route(index, ["rust"], AS_OF, S) == route(ties, ["rust"], AS_OF, S) != ()
+
+
 # Properties
 
 TOPICS = ("Rust", "rust", "Machine learning", "machine-learning", "Go", "python")
@@ -422,6 +576,18 @@ def test_events_without_topics_of_their_own_need_no_adding_up_again(t: LearningT
     plain = rebuilt(t, [(day, kind, ()) for day, kind, _ in t.events])
     blank = rebuilt(t, [(day, kind, ("-",)) for day, kind, _ in t.events])
     assert topic_stats(plain, AS_OF, S) == topic_stats(blank, AS_OF, S)
+
+
+@given(networks(), st.lists(st.sampled_from(TOPICS), min_size=1, max_size=3), st.booleans())
+def test_route_never_proposes_an_archived_or_dormant_tie(
+    ties: list[LearningTie], topics: list[str], include_sources: bool
+) -> None:
+    by_slug = {t.slug: t for t in ties}
+    for r in route(ties, topics, AS_OF, S, include_sources=include_sources):
+        t = by_slug[r.slug]
+        assert not t.archived
+        assert "dormant" not in (t.derived.status, t.derived.band)
+        assert include_sources or t.kind == "person"
 
 
 @given(st.text())
