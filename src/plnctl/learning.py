@@ -85,8 +85,9 @@ def topic_key(text: str) -> str:
 
     Casefolded in Unicode's composed form, without whitespace, hyphens or underscores.
     """
-    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
-    return "".join(folded.split()).translate(_SEPARATORS)
+    folded = unicodedata.normalize("NFC", text).casefold()
+    # Composed again after the separators go: marks they kept apart may now combine.
+    return unicodedata.normalize("NFC", "".join(folded.split()).translate(_SEPARATORS))
 
 
 def spelling(counter: Counter[str]) -> str:
