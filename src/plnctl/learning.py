@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from plnctl.ties import Derived, derive
 TopicMoment = tuple[dt.date, str, tuple[str, ...]]
 
 _SEPARATORS = str.maketrans("", "", "-_")
+_KIND, _OWN_TOPICS = operator.itemgetter(1), operator.itemgetter(2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,15 +171,17 @@ def topic_stats(
     clock = {} if clock is None else clock
     listed = keys.of(tie.topics)
     window = settings.topic_window_days
-    helped = 0
-    for day, kind, topics in tie.events:
-        if topics:
-            break
-        if kind == "help-received" and 0 <= (as_of - day).days < window:
-            helped += 1
-    else:
+    events = tie.events
+    if not any(map(_OWN_TOPICS, events)):
         # Every event is about every listed topic: the topic engagement is the tie's
         # score (the same products, summed exactly), so only "helped you" needs counting.
+        helped = 0
+        if "help-received" in map(_KIND, events):
+            helped = sum(
+                1
+                for day, kind, _ in events
+                if kind == "help-received" and 0 <= (as_of - day).days < window
+            )
         d = tie.derived
         return {key: TopicStat(d.score, d.last_event, helped, True) for key in listed}
     # Most events have no topics of their own: they are added up once, for every listed topic.
@@ -186,7 +190,7 @@ def topic_stats(
     shared_helped = 0
     own: dict[str, _Sum] = {}
     weights = settings.weights
-    for day, kind, topics in tie.events:
+    for day, kind, topics in events:
         known = clock.get(day)
         if known is None:
             age = (as_of - day).days
@@ -250,6 +254,7 @@ class TopicIndex:
         self.spellings: dict[str, Counter[str]] = {}
         keys = TopicKeys()
         clock: Clock = {}
+        written: Counter[tuple[str, ...]] = Counter()
         for tie in self.ties:
             if tie.archived:
                 continue
@@ -261,24 +266,22 @@ class TopicIndex:
             if tie.kind == "person":
                 for key in keys.of(tie.learning):
                     self.learners.setdefault(key, []).append(tie)
-            self._count_spellings(tie, keys)
+            self._count_written(tie, written)
+        # Counted by list, spelled out once: the same first-seen order, far fewer steps.
+        for topics, times in written.items():
+            for text in topics:
+                key = keys.key(text)
+                if key:
+                    self.spellings.setdefault(key, Counter())[text.strip()] += times
 
-    def _count_spellings(self, tie: LearningTie, keys: TopicKeys) -> None:
-        """Each spelling of the tie's topics, and of its events' topics in the topic window."""
-        window = self.settings.topic_window_days
-        for text in tie.topics:
-            self._spelled(keys.key(text), text)
-        for day, _, topics in tie.events:
-            if topics and 0 <= (self.as_of - day).days < window:
-                for text in topics:
-                    self._spelled(keys.key(text), text)
-
-    def _spelled(self, key: str, text: str) -> None:
-        if key:
-            counter = self.spellings.get(key)
-            if counter is None:
-                counter = self.spellings[key] = Counter()
-            counter[text.strip()] += 1
+    def _count_written(self, tie: LearningTie, written: Counter[tuple[str, ...]]) -> None:
+        """The tie's topics, and those of its events in the topic window, as written."""
+        written[tie.topics] += 1
+        if any(map(_OWN_TOPICS, tie.events)):
+            window = self.settings.topic_window_days
+            for day, _, topics in tie.events:
+                if topics and 0 <= (self.as_of - day).days < window:
+                    written[topics] += 1
 
     def spelling(self, key: str, fallback: str) -> str:
         counter = self.spellings.get(key)
