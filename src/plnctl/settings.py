@@ -64,6 +64,23 @@ class Settings:
     sharing_at: float = 0.25
     # A tie that slipped from strong to weak within this many days is at risk.
     slipped_days: int = 90
+    # Learning with the network (docs/model.md, "Learning with the network").
+    # A tie is on a topic it lists, or one an event of this many days was about;
+    # the topic list and "helped you" count the events of the same window.
+    topic_window_days: int = 365
+    # An active goal is `quiet` with no event about it in this many days.
+    quiet_days: int = 30
+    # A topic is `fading` with at least this many strong ties on it, more than
+    # this share of which are fading.
+    topic_fading_min_strong: int = 2
+    topic_fading_share: float = 0.5
+    # Goals with holes: at most this many weak ties to grow, per goal.
+    goal_candidates: int = 3
+    # The engagement ladder reads the events of this many days.
+    ladder_window_days: int = 365
+    # Ready for the next rung: at least this many events in this many days.
+    rung_min_events: int = 6
+    rung_window_days: int = 180
 
 
 SETTINGS_FILE = "_settings.toml"
