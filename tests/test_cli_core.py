@@ -210,6 +210,7 @@ def test_share_with_and_from_gives_each_tie_a_share_event(cli: Cli) -> None:
             "note": "great post",
             "with": ["ann", "ben"],
             "from": "cy-s-blog",
+            "topics": [],
         }
     ]
 

@@ -392,7 +392,7 @@ def test_the_via_chain_stops_at_the_root_a_loop_or_a_missing_tie() -> None:
 def test_the_ladder_is_the_highest_rung_of_the_last_year(
     events: tuple[TopicMoment, ...], rung: str
 ) -> None:
-    assert ladder(tie("ann", *events), AS_OF, S) == rung
+    assert ladder(tie("ann", *events)) == rung
 
 
 @pytest.mark.parametrize(("sixth", "ready"), [(179, True), (180, False)])

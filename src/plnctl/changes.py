@@ -23,6 +23,8 @@ class Changes:
     remove_topics: list[str] = field(default_factory=list)
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
+    add_learning: list[str] = field(default_factory=list)
+    remove_learning: list[str] = field(default_factory=list)
     note: str | None = None
 
     def empty(self) -> bool:
@@ -35,10 +37,18 @@ def apply_changes(tie: Tie, changes: Changes) -> None:
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     topics = edit_labels(tie.topics, changes.add_topics, changes.remove_topics, "topic")
     tags = edit_labels(tie.tags, changes.add_tags, changes.remove_tags, "tag")
+    learning = edit_labels(
+        tie.learning, changes.add_learning, changes.remove_learning, "learning topic"
+    )
+    kind = tie.kind if changes.kind is None else tie_kind(changes.kind)
+    if learning and kind != "person":
+        raise InvalidValueError(
+            "only a person has a `learning` list (what they want to learn); "
+            "a source's topics are what you learn there"
+        )
     if changes.url is not None:
         tie.url = clean_text(changes.url, "url").strip() or None
-    if changes.kind is not None:
-        tie.kind = tie_kind(changes.kind)
+    tie.kind = kind
     if changes.every is not None:
         tie.every = changes.every or None
     if changes.pin is not None:
@@ -47,3 +57,4 @@ def apply_changes(tie: Tie, changes: Changes) -> None:
         tie.note = clean_text(changes.note, "note", multiline=True) or None
     tie.topics = topics
     tie.tags = tags
+    tie.learning = learning

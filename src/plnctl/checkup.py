@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from plnctl.errors import NewerSchemaError, TieFileError
 from plnctl.store import (
     LOCK_FILE,
+    PROFILE_FILE,
     SHARE_LOG_SHAPE,
     SHARES_FILE,
     TEMP_SUFFIX,
@@ -25,6 +26,8 @@ from plnctl.store import (
 from plnctl.tomlpos import field_path, line_of
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from plnctl.model import Tie
 
 Level = Literal["error", "note"]
@@ -110,6 +113,8 @@ def check(root: Path) -> Checkup:
             _check_shares(result, path)
         elif name == SETTINGS_FILE:
             _check_settings(result, path)
+        elif name == PROFILE_FILE:
+            _check_profile(result, path)
         elif name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
             tie = _check_tie(result, path)
             if tie is not None:
@@ -170,9 +175,31 @@ def _load_toml(result: Checkup, path: Path, raw: bytes) -> tuple[dict[str, Any],
         return None
 
 
-def _check_tie(result: Checkup, path: Path) -> Tie | None:
+def _report_invalid(
+    result: Checkup, path: Path, raw: bytes, exc: TieFileError, model: type[BaseModel], current: int
+) -> None:
+    """One finding per bad field of a file that did not validate, each at its line."""
     from pydantic import ValidationError
 
+    loaded = _load_toml(result, path, raw)
+    if loaded is None:
+        return
+    data, text = loaded
+    details: list[Any] = []
+    if not isinstance(exc, NewerSchemaError) and "'schema_version'" not in exc.problem:
+        data["schema_version"] = current
+        try:
+            model.model_validate(data)
+        except ValidationError as detail:
+            details = detail.errors()
+    for err in details:
+        loc = list(err["loc"])
+        result.add(path, f"field '{field_path(loc)}': {err['msg']}", line_of(text, loc))
+    if not details:
+        result.add(path, exc.problem, line_of(text, ["schema_version"]))
+
+
+def _check_tie(result: Checkup, path: Path) -> Tie | None:
     from plnctl.model import SCHEMA_VERSION, Tie
 
     raw = _read(result, path)
@@ -181,22 +208,7 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
     try:
         tie = parse_tie(path, raw)
     except TieFileError as exc:
-        loaded = _load_toml(result, path, raw)
-        if loaded is None:
-            return None
-        data, text = loaded
-        details: list[Any] = []
-        if not isinstance(exc, NewerSchemaError) and "'schema_version'" not in exc.problem:
-            data["schema_version"] = SCHEMA_VERSION
-            try:
-                Tie.model_validate(data)
-            except ValidationError as detail:
-                details = detail.errors()
-        for err in details:
-            loc = list(err["loc"])
-            result.add(path, f"field '{field_path(loc)}': {err['msg']}", line_of(text, loc))
-        if not details:
-            result.add(path, exc.problem, line_of(text, ["schema_version"]))
+        _report_invalid(result, path, raw, exc, Tie, SCHEMA_VERSION)
         return None
     text = raw.decode("utf-8")
     seen: dict[str, int] = {}
@@ -267,6 +279,25 @@ def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
                     f"holds event {event.id!r} that {other.name} also holds: a copy of the "
                     "same tie? nothing was merged: merge them by hand or delete the copy",
                 )
+
+
+def _check_profile(result: Checkup, path: Path) -> None:
+    from plnctl.profile import SCHEMA_VERSION, ProfileError, profile_from_dict
+    from plnctl.store import check_schema
+
+    raw = _read(result, path)
+    loaded = None if raw is None else _load_toml(result, path, raw)
+    if loaded is None:
+        return
+    data, text = loaded
+    try:
+        check_schema(path, data, SCHEMA_VERSION)
+        profile_from_dict(data)
+    except TieFileError as exc:
+        result.add(path, exc.problem, line_of(text, ["schema_version"]))
+    except ProfileError as exc:
+        for loc, message in exc.problems:
+            result.add(path, message, line_of(text, loc))
 
 
 def _check_settings(result: Checkup, path: Path) -> None:

@@ -78,3 +78,32 @@ def snooze_date(
             "`plnctl archive` it"
         )
     return day
+
+
+FUTURE_HELP = "YYYY-MM-DD, today, tomorrow, +Nd or +Nw (N days or weeks from today)"
+_AHEAD = re.compile(r"^\+([0-9]{1,5})([dw])$")
+
+
+def parse_future_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
+    """A day written as YYYY-MM-DD, today, tomorrow, +Nd or +Nw (whether it is in the
+    past is for the caller to judge: a goal's `--until` must not be)."""
+    value = text.strip().lower()
+    day: dt.date | None = None
+    if value == "today":
+        day = today
+    elif value == "tomorrow":
+        day = today + dt.timedelta(days=1)
+    elif match := _AHEAD.match(value):
+        n = int(match.group(1))
+        try:
+            day = today + dt.timedelta(days=n * 7 if match.group(2) == "w" else n)
+        except OverflowError:
+            day = None
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise InvalidValueError(f"invalid {option} {text!r}: use {FUTURE_HELP}")
+    return day

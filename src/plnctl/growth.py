@@ -7,40 +7,20 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from plnctl.learning import Goal, LearningTie, Network, active_goals, all_ties, topic_index
+from plnctl.learning import Goal, LearningTie, TieSet, active_goals, all_ties, topic_index
 from plnctl.scout import Scout, scouts
 from plnctl.settings import Settings
 from plnctl.topic import HOLE_FLAGS, Knower, knowers, topic_row
 
-# The ladder's rungs, lowest first.
-LADDER = ("none", "listening", "commenting", "conversing", "giving")
-_RUNG_OF = {
-    "read": "listening",
-    "listen": "listening",
-    "watch": "listening",
-    "visit": "listening",
-    "comment": "commenting",
-    "converse": "conversing",
-    "ask": "conversing",
-    "help-received": "conversing",
-    "share": "giving",
-    "help-given": "giving",
-}
-_RANK = {kind: LADDER.index(rung) for kind, rung in _RUNG_OF.items()}
 NEXT_STEP = {
     "listening": "comment usefully on their next post",
     "commenting": "open a conversation: ask them something or reply at length",
 }
 
 
-def ladder(tie: LearningTie, as_of: dt.date, settings: Settings) -> str:
-    """The highest rung the tie's events of the ladder window reached."""
-    window = settings.ladder_window_days
-    top = 0
-    for day, kind, _ in tie.events:
-        if 0 <= (as_of - day).days < window:
-            top = max(top, _RANK.get(kind, 0))
-    return LADDER[top]
+def ladder(tie: LearningTie) -> str:
+    """The highest rung the tie's events of the ladder window reached (see ties.ladder)."""
+    return tie.derived.ladder
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +34,13 @@ class Rung:
     next_step: str
 
 
-def next_rung(ties: Network, as_of: dt.date, settings: Settings) -> tuple[Rung, ...]:
+def next_rung(ties: TieSet, as_of: dt.date, settings: Settings) -> tuple[Rung, ...]:
     """Strong people still `listening` or `commenting` with enough events lately; busiest first."""
     found = []
     for tie in all_ties(ties):
         if tie.archived or tie.kind != "person" or tie.derived.status != "strong":
             continue
-        rung = ladder(tie, as_of, settings)
+        rung = ladder(tie)
         if rung not in NEXT_STEP:
             continue
         recent = sum(
@@ -85,7 +65,7 @@ class GoalHole:
 
 
 def goal_holes(
-    ties: Network, goals: Iterable[Goal], as_of: dt.date, settings: Settings
+    ties: TieSet, goals: Iterable[Goal], as_of: dt.date, settings: Settings
 ) -> tuple[GoalHole, ...]:
     """Active goals flagged gap, no-people, single or quiet, in goal order."""
     index = topic_index(ties, as_of, settings)
@@ -120,7 +100,7 @@ class Promising:
 
 
 def promising(
-    ties: Network, goals: Iterable[Goal], as_of: dt.date, settings: Settings
+    ties: TieSet, goals: Iterable[Goal], as_of: dt.date, settings: Settings
 ) -> tuple[Promising, ...]:
     """Weak ties with trend `rising` on an active goal topic, most engaged on the goals first."""
     index = topic_index(ties, as_of, settings)

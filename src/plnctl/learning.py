@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from plnctl.profile import Goal as Goal
 from plnctl.settings import Settings
+from plnctl.text import label_key as topic_key
+
+__all__ = ["Goal", "topic_key"]  # re-exported: the learning model's names for them
 from plnctl.ties import Derived, derive
 
 # An event as the learning model sees it: (date, kind, the event's own topics, () when none).
 TopicMoment = tuple[dt.date, str, tuple[str, ...]]
 
-_SEPARATORS = str.maketrans("", "", "-_")
 _KIND, _OWN_TOPICS = operator.itemgetter(1), operator.itemgetter(2)
 
 
@@ -37,26 +39,6 @@ class LearningTie:
     archived: bool
     events: tuple[TopicMoment, ...]
     derived: Derived  # ties.derive as of the same as_of: status after the pin, trend, band...
-
-
-@dataclass(frozen=True, slots=True)
-class Goal:
-    """A learning goal from the profile."""
-
-    topic: str
-    why: str | None = None
-    added: dt.date | None = None
-    until: dt.date | None = None
-    done: dt.date | None = None
-    dropped: dt.date | None = None
-
-    def active(self, as_of: dt.date) -> bool:
-        """Added by `as_of` (or undated) and neither done nor dropped by then."""
-        return (
-            (self.added is None or self.added <= as_of)
-            and (self.done is None or self.done > as_of)
-            and (self.dropped is None or self.dropped > as_of)
-        )
 
 
 def learning_tie(
@@ -80,16 +62,6 @@ def learning_tie(
     return LearningTie(
         slug, name, kind, tuple(topics), tuple(learning), via, archived, evs, derived
     )
-
-
-def topic_key(text: str) -> str:
-    """What two spellings of one topic share: `Machine learning` = `machine-learning`.
-
-    Casefolded in Unicode's composed form, without whitespace, hyphens or underscores.
-    """
-    folded = unicodedata.normalize("NFC", text).casefold()
-    # Composed again after the separators go: marks they kept apart may now combine.
-    return unicodedata.normalize("NFC", "".join(folded.split()).translate(_SEPARATORS))
 
 
 def spelling(counter: Counter[str]) -> str:
@@ -288,15 +260,15 @@ class TopicIndex:
         return spelling(counter) if counter else fallback.strip()
 
 
-Network = Iterable[LearningTie] | TopicIndex
+TieSet = Iterable[LearningTie] | TopicIndex
 
 
-def all_ties(ties: Network) -> tuple[LearningTie, ...]:
+def all_ties(ties: TieSet) -> tuple[LearningTie, ...]:
     """Every tie given, archived ones too, whether as ties or as an index of them."""
     return ties.ties if isinstance(ties, TopicIndex) else tuple(ties)
 
 
-def topic_index(ties: Network, as_of: dt.date, settings: Settings) -> TopicIndex:
+def topic_index(ties: TieSet, as_of: dt.date, settings: Settings) -> TopicIndex:
     """An index for `as_of` and `settings`: the one given when it fits, else a new one."""
     if isinstance(ties, TopicIndex):
         if ties.as_of == as_of and ties.settings == settings:

@@ -48,6 +48,8 @@ class Event(BaseModel):
     # it ("with") or was credited as its author ("from").
     what: str | None = None
     role: Literal["with", "from"] | None = None
+    # What the event was about; without any, it is about every topic of its tie.
+    topics: list[str] = Field(default_factory=list)
 
 
 class Tie(BaseModel):
@@ -63,6 +65,8 @@ class Tie(BaseModel):
     site_url: str | None = None
     topics: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    # For a person: what they want to learn (their side of a peer profile).
+    learning: list[str] = Field(default_factory=list)
     via: str | None = None
     every: int | None = Field(default=None, ge=1, le=3650, strict=True)
     note: str | None = None
@@ -76,6 +80,10 @@ class Tie(BaseModel):
     @classmethod
     def _name_is_printable(cls, value: str) -> str:
         return check_name(value)
+
+    def topic_moments(self) -> list[tuple[dt.date, str, tuple[str, ...]]]:
+        """The events with what each was about (its own topics, () when it has none)."""
+        return [(e.date, e.kind, tuple(e.topics)) for e in self.events]
 
     def moments(self) -> list[tuple[dt.date, str]]:
         """The events as the tie model sees them: (date, kind), in file order."""
@@ -166,8 +174,14 @@ def unique_slug(base: str, taken: Iterable[str]) -> str:
 def to_toml_dict(tie: Tie) -> dict[str, Any]:
     """The tie as plain data for tomli-w: None dropped, events last, extras kept."""
     data = tie.model_dump(mode="python", exclude_none=True)
+    # Fields most files never use are left out while they are empty.
     if not data.get("archived"):
         data.pop("archived", None)
+    if not data.get("learning"):
+        data.pop("learning", None)
     events = data.pop("events", [])
+    for event in events:
+        if not event.get("topics"):
+            event.pop("topics", None)
     data["events"] = events
     return data

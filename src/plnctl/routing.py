@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from plnctl.learning import Network, TopicKeys, topic_index
+from plnctl.learning import TieSet, TopicKeys, topic_index
 from plnctl.settings import Settings
 
 # Groups in the order they are proposed.
@@ -27,7 +27,7 @@ class Recipient:
 
 
 def route(
-    ties: Network,
+    ties: TieSet,
     topics: Iterable[str],
     as_of: dt.date,
     settings: Settings,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
-from plnctl.learning import LearningTie, Network, all_ties
+from plnctl.learning import LearningTie, TieSet, all_ties
 from plnctl.ties import Derived
 
 
@@ -50,7 +51,7 @@ def led_to(slug: str, ties: Iterable[LearningTie]) -> tuple[LearningTie, ...]:
     return tuple(_by_name(t for t in ties if t.via == slug and t.slug != slug))
 
 
-def scouts(ties: Network) -> tuple[Scout, ...]:
+def scouts(ties: TieSet) -> tuple[Scout, ...]:
     """Every tie, not archived, that led you to another: most led to a strong tie first.
 
     Then by how many ties it led you to, then by name.
@@ -79,7 +80,12 @@ def scouts(ties: Network) -> tuple[Scout, ...]:
     return tuple(found)
 
 
-def via_chain(slug: str, by_slug: Mapping[str, LearningTie]) -> ViaChain:
+class HasVia(Protocol):
+    @property
+    def via(self) -> str | None: ...
+
+
+def via_chain(slug: str, by_slug: Mapping[str, HasVia]) -> ViaChain:
     """Follow `via` up from `slug` until a tie has none, one comes back, or names no tie.
 
     Raises KeyError when `slug` itself is not in `by_slug`.

@@ -8,7 +8,7 @@ import errno
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +23,14 @@ from plnctl.errors import (
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
+    from plnctl.profile import Profile
     from plnctl.settings import Settings
 
 ENV_VAR = "PLNCTL_DATA_DIR"
 TIE_SUFFIX = ".toml"
 LOCK_FILE = ".lock"
 SHARES_FILE = "_shares.toml"
+PROFILE_FILE = "_profile.toml"
 TEMP_SUFFIX = ".tmp"
 NESTED_TOO_DEEPLY = "values nested too deeply to read (arrays or tables inside one another)"
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -125,6 +127,20 @@ def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
         raise TieFileError(path, NESTED_TOO_DEEPLY) from None
 
 
+def check_schema(path: Path, data: dict[str, Any], current: int) -> None:
+    """Refuse a file from a newer plnctl (never rewriting it); mark older ones current."""
+    version = data.get("schema_version", current)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise TieFileError(path, "field 'schema_version' must be a whole number >= 1")
+    if version > current:
+        raise NewerSchemaError(
+            path,
+            f"written by a newer plnctl (schema_version {version}, this one reads up to "
+            f"{current}); upgrade plnctl to use it. The file was not changed",
+        )
+    data["schema_version"] = current
+
+
 def parse_tie(path: Path, raw: bytes) -> Tie:
     """Parse and validate one tie file, upgrading older schema versions."""
     from pydantic import ValidationError
@@ -132,16 +148,7 @@ def parse_tie(path: Path, raw: bytes) -> Tie:
     from plnctl.model import SCHEMA_VERSION, Tie
 
     data, text = load_toml(path, raw)
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise TieFileError(path, "field 'schema_version' must be a whole number >= 1")
-    if version > SCHEMA_VERSION:
-        raise NewerSchemaError(
-            path,
-            f"written by a newer plnctl (schema_version {version}, this one reads up to "
-            f"{SCHEMA_VERSION}); upgrade plnctl to use it. The file was not changed",
-        )
-    data["schema_version"] = SCHEMA_VERSION
+    check_schema(path, data, SCHEMA_VERSION)
     _give_ids(path, data)
     try:
         return Tie.model_validate(data)
@@ -167,28 +174,36 @@ def _give_ids(path: Path, data: dict[str, Any]) -> None:
 
 def dump_tie(tie: Tie) -> bytes:
     """TOML text for a tie: its fields on top, then one `[[events]]` table per event."""
+    from plnctl.model import to_toml_dict
+
+    return dump_with_tables(to_toml_dict(tie), ("events",)).encode("utf-8")
+
+
+def dump_with_tables(data: dict[str, Any], arrays: Sequence[str]) -> str:
+    """TOML text: plain fields on top, then one `[[name]]` table per entry of each array.
+
+    tomli-w would write short entries as inline tables; a table per entry is
+    easier to read, edit by hand and merge.
+    """
     from collections.abc import Mapping
 
     import tomli_w
 
-    from plnctl.model import to_toml_dict
-
-    data = to_toml_dict(tie)
-    events = data.pop("events")
+    fields = {k: v for k, v in data.items() if k not in arrays}
+    tables = {k: data[k] for k in arrays if data.get(k)}
 
     def nested(value: object) -> bool:
         return isinstance(value, Mapping) or (
             isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
         )
 
-    if any(nested(v) for event in events for v in event.values()):
-        # A hand-added table inside an event: let tomli-w lay the file out.
-        return tomli_w.dumps({**data, "events": events}).encode("utf-8")
-    # tomli-w would write short events as inline tables; a table per event
-    # is easier to read, edit by hand and merge.
-    parts = [tomli_w.dumps(data)]
-    parts.extend("\n[[events]]\n" + tomli_w.dumps(event) for event in events)
-    return "".join(parts).encode("utf-8")
+    if any(nested(v) for entries in tables.values() for entry in entries for v in entry.values()):
+        # A hand-added table inside an entry: let tomli-w lay the file out.
+        return tomli_w.dumps({**fields, **tables})
+    parts = [tomli_w.dumps(fields)]
+    for name, entries in tables.items():
+        parts.extend(f"\n[[{name}]]\n" + tomli_w.dumps(entry) for entry in entries)
+    return "".join(parts)
 
 
 SHARE_LOG_SHAPE = "field 'shares' must be an array of tables"
@@ -412,6 +427,37 @@ class Store:
 
         doc = {"schema_version": SCHEMA_VERSION, "shares": shares}
         self.write_file(self.shares_path(), tomli_w.dumps(doc).encode("utf-8"))
+
+    # -- your profile ----------------------------------------------------
+
+    def profile_path(self) -> Path:
+        return self.root / PROFILE_FILE
+
+    def load_profile(self) -> Profile:
+        """`_profile.toml`, checked; an empty profile when there is none yet."""
+        from plnctl.profile import SCHEMA_VERSION, Profile, ProfileError, profile_from_dict
+        from plnctl.tomlpos import line_of
+
+        path = self.profile_path()
+        doc = self._read_doc(path)
+        if doc is None:
+            return Profile()
+        data, text = doc
+        check_schema(path, data, SCHEMA_VERSION)
+        try:
+            return profile_from_dict(data)
+        except ProfileError as exc:
+            parts = []
+            for loc, message in exc.problems:
+                line = line_of(text, loc)
+                parts.append(f"line {line}: {message}" if line else message)
+            raise TieFileError(path, "; ".join(parts)) from None
+
+    def save_profile(self, profile: Profile) -> None:
+        from plnctl.profile import profile_to_dict
+
+        text = dump_with_tables(profile_to_dict(profile), ("learn", "teach", "projects"))
+        self.write_file(self.profile_path(), text.encode("utf-8"))
 
     # -- locking -----------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from plnctl.errors import InvalidValueError
 
-_IGNORED_IN_LABELS = frozenset(" -_")
+_SEPARATORS = str.maketrans("", "", "-_")
 
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
@@ -29,10 +29,13 @@ def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
 
 
 def label_key(label: str) -> str:
-    """What two topics or tags must share to be one label."""
-    folded = label.strip().casefold()
-    key = "".join(c for c in folded if c not in _IGNORED_IN_LABELS and not c.isspace())
-    return key or folded
+    """What two topics or tags must share to be one label: `Machine learning` =
+    `machine-learning`. Casefolded in Unicode's composed form, without whitespace,
+    hyphens or underscores; a label of nothing else has the empty key, no label.
+    """
+    folded = unicodedata.normalize("NFC", label).casefold()
+    # Composed again once the separators are gone: marks they kept apart may now combine.
+    return unicodedata.normalize("NFC", "".join(folded.split()).translate(_SEPARATORS))
 
 
 def union_labels(current: Iterable[str], incoming: Iterable[str]) -> tuple[list[str], list[str]]:

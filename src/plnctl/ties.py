@@ -52,6 +52,7 @@ class Derived:
     overdue_ratio: float | None
     band: str  # ok | due | overdue | lapsing | dormant
     reciprocity: Reciprocity
+    ladder: str = "none"  # none | listening | commenting | conversing | giving
 
 
 def upto(events: Iterable[Moment], as_of: dt.date) -> list[Moment]:
@@ -220,6 +221,33 @@ def reciprocity(events: Iterable[Moment], as_of: dt.date, settings: Settings) ->
     return Reciprocity(given=given, received=received, p=p, label=label)
 
 
+# The engagement ladder's rungs, lowest first, and the rung each kind of event reaches.
+LADDER = ("none", "listening", "commenting", "conversing", "giving")
+_RUNG_OF = {
+    "read": "listening",
+    "listen": "listening",
+    "watch": "listening",
+    "visit": "listening",
+    "comment": "commenting",
+    "converse": "conversing",
+    "ask": "conversing",
+    "help-received": "conversing",
+    "share": "giving",
+    "help-given": "giving",
+}
+_RANK = {kind: LADDER.index(rung) for kind, rung in _RUNG_OF.items()}
+
+
+def ladder(events: Iterable[Moment], as_of: dt.date, settings: Settings) -> str:
+    """The highest rung the events of the ladder window reached (docs/model.md)."""
+    window = settings.ladder_window_days
+    top = 0
+    for day, kind in events:
+        if 0 <= (as_of - day).days < window:
+            top = max(top, _RANK.get(kind, 0))
+    return LADDER[top]
+
+
 def derive(
     events: Iterable[Moment],
     as_of: dt.date,
@@ -255,6 +283,7 @@ def derive(
         overdue_ratio=ratio,
         band=neglect,
         reciprocity=reciprocity(evs, as_of, settings),
+        ladder=ladder(evs, as_of, settings),
     )
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from plnctl.learning import Goal, Network, TopicIndex, active_goals, topic_index, topic_key
+from plnctl.learning import Goal, TieSet, TopicIndex, active_goals, topic_index, topic_key
 from plnctl.settings import Settings
 
 # Flags in the order they are shown; the first four only concern active goals.
@@ -72,7 +72,7 @@ def topic_row(index: TopicIndex, key: str, topic: str, goal: bool) -> TopicRow:
 
 
 def topics_overview(
-    ties: Network, goals: Iterable[Goal], as_of: dt.date, settings: Settings
+    ties: TieSet, goals: Iterable[Goal], as_of: dt.date, settings: Settings
 ) -> tuple[TopicRow, ...]:
     """Every active goal (in goal order), then every topic some tie is on, most engaged first."""
     index = topic_index(ties, as_of, settings)
@@ -139,7 +139,7 @@ def knowers(index: TopicIndex, key: str) -> list[Knower]:
     return found
 
 
-def who_knows(ties: Network, topic: str, as_of: dt.date, settings: Settings) -> WhoKnows:
+def who_knows(ties: TieSet, topic: str, as_of: dt.date, settings: Settings) -> WhoKnows:
     """Whom to ask about `topic`, and who wants to learn it too; both empty when nobody does."""
     index = topic_index(ties, as_of, settings)
     key = topic_key(topic)

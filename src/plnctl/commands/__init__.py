@@ -1,9 +1,29 @@
 """The commands, one module per family; importing this registers them on the app."""
 
 from plnctl.app import app
-from plnctl.commands import curate, demo, doctor, overview, paths, track, transfer
+from plnctl.commands import (
+    curate,
+    demo,
+    doctor,
+    goals,
+    overview,
+    paths,
+    track,
+    transfer,
+    whoknows,
+)
 
-__all__ = ["curate", "demo", "doctor", "overview", "paths", "track", "transfer"]
+__all__ = [
+    "curate",
+    "demo",
+    "doctor",
+    "goals",
+    "overview",
+    "paths",
+    "track",
+    "transfer",
+    "whoknows",
+]
 
 # The order `plnctl --help` lists them in: the daily habit first.
 HELP_ORDER = [
@@ -14,6 +34,12 @@ HELP_ORDER = [
     "show",
     "list",
     "shares",
+    "learn",
+    "teach",
+    "topics",
+    "who",
+    "scouts",
+    "suggest",
     "set",
     "edit",
     "rename",

@@ -48,15 +48,16 @@ def show(
 
     Example: plnctl show ann --as-of 2025-06-30
     """
-    from plnctl.render import jsondoc, tables
+    from plnctl.render import jsondoc, tables, topiclists
 
     when = as_of_date(as_of)
     network = network_of(ctx)
     v = network.view(network.find(tie), when)
+    lineage = network.lineage(v.slug)
     if json:
-        jsondoc.print_json(jsondoc.show_json(v, when))
+        jsondoc.print_json(jsondoc.show_json(v, when, lineage))
     else:
-        tables.show_panel(v, when, network.settings)
+        tables.show_panel(v, when, network.settings, topiclists.lineage_lines(lineage))
 
 
 @app.command(name="list")

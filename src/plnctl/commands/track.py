@@ -41,6 +41,14 @@ def add(
         list[str] | None,
         typer.Option(metavar="TAG", autocompletion=complete_tag, help="Your own label (repeat)."),
     ] = None,
+    learning: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TOPIC",
+            autocompletion=complete_topic,
+            help="For a person: what they want to learn (repeat).",
+        ),
+    ] = None,
     via: Annotated[
         str | None,
         typer.Option(metavar="TIE", autocompletion=complete_tie, help="The tie that led you here."),
@@ -65,6 +73,7 @@ def add(
         url=url,
         topics=topic or [],
         tags=tag or [],
+        learning=learning or [],
         via=via,
         every=every,
         note=note,
@@ -82,6 +91,16 @@ def checkin(
     link: Annotated[
         str | None, typer.Option(metavar="URL", help="The post, episode or thread.")
     ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="TOPIC",
+            autocompletion=complete_topic,
+            help="What it was about (repeat) [default: the tie's topics].",
+        ),
+    ] = None,
 ) -> None:
     """Log that you read, listened to, talked with or helped a tie.
 
@@ -92,7 +111,9 @@ def checkin(
 
     network = network_of(ctx)
     day = parse_date(on, network.today, option="--on") if on is not None else None
-    view, event = network.checkin(tie, kind=kind.value, on=day, note=note, link=link)
+    view, event = network.checkin(
+        tie, kind=kind.value, on=day, note=note, link=link, topics=topic or []
+    )
     lines.checked_in(view, event)
 
 
@@ -123,6 +144,16 @@ def share(
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Why you passed it along.")
     ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="TOPIC",
+            autocompletion=complete_topic,
+            help="What it is about (repeat); `plnctl suggest` finds whom it would help.",
+        ),
+    ] = None,
 ) -> None:
     """Log something you passed along: to ties with --with, or posted publicly.
 
@@ -133,7 +164,9 @@ def share(
 
     network = network_of(ctx)
     day = parse_date(on, network.today, option="--on") if on is not None else None
-    record = network.share(what, with_=with_ or [], from_=from_, on=day, note=note)
+    record = network.share(
+        what, with_=with_ or [], from_=from_, on=day, note=note, topics=topic or []
+    )
     lines.shared(record)
 
 
@@ -171,6 +204,22 @@ def set_(
         list[str] | None,
         typer.Option(metavar="TAG", autocompletion=complete_tag, help="Remove a tag (repeat)."),
     ] = None,
+    add_learning: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TOPIC",
+            autocompletion=complete_topic,
+            help="A person: add what they want to learn (repeat).",
+        ),
+    ] = None,
+    remove_learning: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TOPIC",
+            autocompletion=complete_topic,
+            help="A person: remove from what they want to learn (repeat).",
+        ),
+    ] = None,
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="New note ('' clears it).")
     ] = None,
@@ -191,6 +240,8 @@ def set_(
         remove_topics=remove_topic or [],
         add_tags=add_tag or [],
         remove_tags=remove_tag or [],
+        add_learning=add_learning or [],
+        remove_learning=remove_learning or [],
         note=note,
     )
     network = network_of(ctx)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"plnctl-index\n"
 PIECE_ENTRIES = 4096
 PIECE_HEAD = struct.Struct("<II")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import array
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from plnctl.ties import Derived
 
 Moment = tuple[dt.date, str]
+TopicMoment = tuple[dt.date, str, tuple[str, ...]]
 
 _dates: dict[int, dt.date] = {}
 
@@ -54,6 +55,9 @@ class Record(NamedTuple):
     days: bytes  # the event dates as native int32 ordinals, in file order
     kinds: str  # the event kinds joined by "|", in file order
     site_url: str | None
+    learning: list[str]
+    # The topics of the events that name some, as (index in file order, topics).
+    event_topics: list[tuple[int, list[str]]]
 
 
 class DerivedRecord(NamedTuple):
@@ -76,6 +80,7 @@ class DerivedRecord(NamedTuple):
     received: float
     p: float
     label: str
+    ladder: str
 
 
 @dataclass(slots=True, eq=False)
@@ -97,6 +102,8 @@ class TieSummary:
     days: bytes
     kinds: str
     site_url: str | None = None
+    learning: list[str] = field(default_factory=list)
+    event_topics: list[tuple[int, list[str]]] = field(default_factory=list)
     _moments: list[Moment] | None = None
     # Derived values as of one date under one set of settings, when known.
     derived_for: tuple[dt.date, Settings] | None = None
@@ -129,6 +136,11 @@ class TieSummary:
             self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
         return self._moments
 
+    def topic_moments(self) -> list[TopicMoment]:
+        """The events with what each was about (its own topics, () when it has none)."""
+        about = {index: tuple(topics) for index, topics in self.event_topics}
+        return [(day, kind, about.get(i, ())) for i, (day, kind) in enumerate(self.moments())]
+
 
 def record_of(tie: Tie) -> tuple[Any, ...]:
     """The index's plain-data record of a validated tie."""
@@ -151,6 +163,10 @@ def record_of(tie: Tie) -> tuple[Any, ...]:
             days=array.array("i", [e.date.toordinal() for e in tie.events]).tobytes(),
             kinds="|".join(e.kind for e in tie.events),
             site_url=tie.site_url,
+            learning=[intern(t) for t in tie.learning],
+            event_topics=[
+                (i, [intern(t) for t in e.topics]) for i, e in enumerate(tie.events) if e.topics
+            ],
         )
     )
 
@@ -174,6 +190,8 @@ def summary_of(raw: tuple[Any, ...]) -> TieSummary:
         days=r.days,
         kinds=r.kinds,
         site_url=r.site_url,
+        learning=r.learning,
+        event_topics=r.event_topics,
     )
 
 
@@ -220,6 +238,7 @@ def derived_record(d: Derived) -> tuple[Any, ...]:
             received=r.received,
             p=r.p,
             label=r.label,
+            ladder=d.ladder,
         )
     )
 
@@ -244,4 +263,5 @@ def derived_of(raw: tuple[Any, ...]) -> Derived:
         overdue_ratio=r.overdue_ratio,
         band=r.band,
         reciprocity=Reciprocity(r.given, r.received, r.p, r.label),
+        ladder=r.ladder,
     )

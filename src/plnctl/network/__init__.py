@@ -7,8 +7,9 @@ and no decision rests on a file that changed meanwhile.
 
 Its methods are grouped by what they do, one module each: `base` (finding
 ties, the lock, the settings), `queries` (reads), `tracking` (add, checkin,
-share, set), `curation` (edit, rename, merge, archive, rm, snooze, spread)
-and `exchange` (import, export, the demo).
+share, set), `curation` (edit, rename, merge, archive, rm, snooze, spread),
+`exchange` (import, export, the demo), `personal` (your profile and goals)
+and `expertise` (who knows what: topics, who, scouts, suggest, growth).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from plnctl.network.base import ShareRecord
 from plnctl.network.curation import Curation, Merged, Renamed
 from plnctl.network.exchange import Exchange, Exported
+from plnctl.network.expertise import Expertise
+from plnctl.network.personal import Personal
 from plnctl.network.queries import Queries
 from plnctl.network.tracking import Tracking, looks_like_url
 
@@ -29,5 +32,5 @@ __all__ = [
 ]
 
 
-class Network(Queries, Tracking, Curation, Exchange):
+class Network(Queries, Tracking, Curation, Exchange, Personal, Expertise):
     """A data directory as a network of ties, on one day: see the module's docstring."""

@@ -32,6 +32,7 @@ class ShareRecord:
     note: str | None = None
     with_: list[str] = field(default_factory=list)
     from_: str | None = None
+    topics: list[str] = field(default_factory=list)
 
 
 class NetworkBase:

@@ -100,6 +100,9 @@ class Queries(NetworkBase):
                 what=str(entry["what"]),
                 link=_text_or_none(entry.get("link")),
                 note=_text_or_none(entry.get("note")),
+                topics=[t for t in entry.get("topics", ()) if isinstance(t, str)]
+                if isinstance(entry.get("topics"), list)
+                else [],
             )
         for slug, tie in ties:
             for event in tie.events:
@@ -113,6 +116,7 @@ class Queries(NetworkBase):
                         what=event.what or event.link or event.note or "(untitled)",
                         link=event.link,
                         note=event.note if event.what else None,
+                        topics=list(event.topics),
                     )
                     by_id[event.id] = record
                 if event.role == "from":

@@ -29,6 +29,7 @@ class Tracking(NetworkBase):
         url: str | None = None,
         topics: Sequence[str] = (),
         tags: Sequence[str] = (),
+        learning: Sequence[str] = (),
         via: str | None = None,
         every: int | None = None,
         note: str | None = None,
@@ -40,12 +41,19 @@ class Tracking(NetworkBase):
 
         name = _valid_name(name)
         via_slug = self.find(via) if via else None
+        kind = tie_kind(kind)
+        if learning and kind != "person":
+            raise InvalidValueError(
+                "only a person has a `learning` list (what they want to learn); "
+                "a source's topics are what you learn there"
+            )
         tie = Tie(
             name=name,
-            kind=tie_kind(kind),
+            kind=kind,
             url=clean_text(url, "url").strip() or None if url else None,
             topics=clean_labels(topics, "topic"),
             tags=clean_labels(tags, "tag"),
+            learning=clean_labels(learning, "learning topic"),
             via=via_slug,
             every=every,
             note=clean_text(note, "note", multiline=True) if note else None,
@@ -84,13 +92,14 @@ class Tracking(NetworkBase):
         on: dt.date | None = None,
         note: str | None = None,
         link: str | None = None,
+        topics: Sequence[str] = (),
     ) -> tuple[TieView, Event]:
         """Log an event with a tie; returns the tie as it now stands, and the event."""
         from plnctl.dates import not_in_future
         from plnctl.kinds import CHECKIN_KINDS
         from plnctl.model import Event
         from plnctl.review import tie_view
-        from plnctl.text import clean_text
+        from plnctl.text import clean_labels, clean_text
 
         if kind not in CHECKIN_KINDS:
             raise InvalidValueError(
@@ -102,6 +111,7 @@ class Tracking(NetworkBase):
             kind=kind,
             note=clean_text(note, "note", multiline=True) if note else None,
             link=clean_text(link, "link").strip() or None if link else None,
+            topics=clean_labels(topics, "topic"),
         )
         slug = self.find(query)
 
@@ -120,11 +130,12 @@ class Tracking(NetworkBase):
         from_: str | None = None,
         on: dt.date | None = None,
         note: str | None = None,
+        topics: Sequence[str] = (),
     ) -> ShareRecord:
         """Log something passed along: a `share` event for each tie it went to or credits."""
         from plnctl.dates import not_in_future
         from plnctl.model import Event, new_event_id
-        from plnctl.text import clean_text
+        from plnctl.text import clean_labels, clean_text
 
         what = clean_text(what, "what was shared").strip()
         if not what:
@@ -132,6 +143,7 @@ class Tracking(NetworkBase):
         day = not_in_future(on or self.today, self.today, what="the share")
         note = clean_text(note, "note", multiline=True) if note else None
         link = what if looks_like_url(what) else None
+        about = clean_labels(topics, "topic")
         recipients: list[str] = []
         for query in with_:
             slug = self.find(query)
@@ -150,6 +162,7 @@ class Tracking(NetworkBase):
             note=note,
             with_=recipients,
             from_=credited,
+            topics=about,
         )
         targets = [(slug, "with") for slug in recipients]
         if credited:
@@ -169,6 +182,7 @@ class Tracking(NetworkBase):
                             link=link,
                             note=note,
                             role=role,
+                            topics=list(about),
                         )
                     )
                     tie.snoozed_until = None
@@ -189,6 +203,8 @@ class Tracking(NetworkBase):
                     entry["link"] = link
                 if note:
                     entry["note"] = note
+                if about:
+                    entry["topics"] = about
                 log.append(entry)
                 self.store.save_shares(log)
         return record

@@ -14,7 +14,12 @@ if TYPE_CHECKING:
     from plnctl.importer import Report
     from plnctl.model import Event
     from plnctl.network import ShareRecord
+    from plnctl.network.expertise import Lineage
+    from plnctl.profile import Profile
     from plnctl.review import Review, TieView
+    from plnctl.routing import Recipient
+    from plnctl.scout import Scout
+    from plnctl.topic import TopicRow, WhoKnows
 
 
 def print_json(doc: Any) -> None:
@@ -76,6 +81,7 @@ def tie_json(v: TieView) -> dict[str, Any]:
         "site_url": t.site_url,
         "topics": list(t.topics),
         "tags": list(t.tags),
+        "learning": list(t.learning),
         "via": t.via,
         "every": t.every,
         "note": t.note,
@@ -102,6 +108,7 @@ def tie_json(v: TieView) -> dict[str, Any]:
             "p": round(d.reciprocity.p, 2),
             "label": d.reciprocity.label,
         },
+        "ladder": d.ladder,
     }
 
 
@@ -114,15 +121,19 @@ def event_json(e: Event) -> dict[str, Any]:
         "link": e.link,
         "what": e.what,
         "role": e.role,
+        "topics": list(e.topics),
     }
 
 
-def show_json(v: TieView, as_of: dt.date) -> dict[str, Any]:
+def show_json(v: TieView, as_of: dt.date, lineage: Lineage | None = None) -> dict[str, Any]:
     doc = tie_json(v)
     doc["as_of"] = as_of.isoformat()
     from plnctl.review import full_tie
 
     doc["events"] = [event_json(e) for e in full_tie(v).sorted_events() if e.date <= as_of]
+    chain = lineage.found_via if lineage else None
+    doc["found_via"] = list(chain.slugs) if chain else []
+    doc["led_to"] = [slug for slug, _ in lineage.led_to] if lineage else []
     return doc
 
 
@@ -159,6 +170,7 @@ def share_json(r: ShareRecord) -> dict[str, Any]:
         "note": r.note,
         "with": list(r.with_),
         "from": r.from_,
+        "topics": list(r.topics),
     }
 
 
@@ -218,4 +230,124 @@ def checkup_json(result: Checkup) -> dict[str, Any]:
             }
             for f in result.findings
         ],
+    }
+
+
+# -- learning with the network ---------------------------------------------------
+
+
+def topic_row_json(row: TopicRow) -> dict[str, Any]:
+    return {
+        "topic": row.topic,
+        "key": row.key,
+        "goal": row.goal,
+        "strong": row.strong,
+        "weak": row.weak,
+        "dormant": row.dormant,
+        "people": row.people,
+        "sources": row.sources,
+        "engagement": round(row.engagement, 2),
+        "last_engaged": _iso(row.last_engaged),
+        "flags": list(row.flags),
+    }
+
+
+def topics_json(rows: Sequence[TopicRow], as_of: dt.date, warnings: list[str]) -> dict[str, Any]:
+    return {
+        "as_of": as_of.isoformat(),
+        "topics": [topic_row_json(row) for row in rows],
+        "warnings": warnings,
+    }
+
+
+def who_json(found: WhoKnows, as_of: dt.date, warnings: list[str]) -> dict[str, Any]:
+    return {
+        "as_of": as_of.isoformat(),
+        "topic": found.topic,
+        "key": found.key,
+        "ties": [
+            {
+                "slug": k.slug,
+                "name": k.name,
+                "kind": k.kind,
+                "status": k.status,
+                "engagement": round(k.engagement, 2),
+                "last_engaged": _iso(k.last_engaged),
+                "helped": k.helped,
+            }
+            for k in found.ties
+        ],
+        "learners": [{"slug": p.slug, "name": p.name, "status": p.status} for p in found.learners],
+        "warnings": warnings,
+    }
+
+
+def scouts_json(found: Sequence[Scout], as_of: dt.date, warnings: list[str]) -> dict[str, Any]:
+    return {
+        "as_of": as_of.isoformat(),
+        "scouts": [
+            {
+                "slug": s.slug,
+                "name": s.name,
+                "kind": s.kind,
+                "status": s.status,
+                "led_to": list(s.led_to),
+                "became_strong": list(s.became_strong),
+            }
+            for s in found
+        ],
+        "warnings": warnings,
+    }
+
+
+def suggest_json(
+    found: Sequence[Recipient], topics: Sequence[str], as_of: dt.date, warnings: list[str]
+) -> dict[str, Any]:
+    return {
+        "as_of": as_of.isoformat(),
+        "topics": list(topics),
+        "suggestions": [
+            {
+                "slug": r.slug,
+                "name": r.name,
+                "kind": r.kind,
+                "group": r.group,
+                "reason": r.reason,
+                "topics": list(r.topics),
+                "engagement": round(r.engagement, 2),
+            }
+            for r in found
+        ],
+        "warnings": warnings,
+    }
+
+
+def profile_json(profile: Profile, coverage: Sequence[TopicRow], as_of: dt.date) -> dict[str, Any]:
+    from plnctl.text import label_key
+
+    rows = {row.key: row for row in coverage}
+    return {
+        "as_of": as_of.isoformat(),
+        "name": profile.name,
+        "about": profile.about,
+        "links": list(profile.links),
+        "learn": [
+            {
+                "topic": g.topic,
+                "why": g.why,
+                "added": _iso(g.added),
+                "until": _iso(g.until),
+                "done": _iso(g.done),
+                "dropped": _iso(g.dropped),
+                "state": g.state,
+                "coverage": (
+                    topic_row_json(rows[label_key(g.topic)]) if label_key(g.topic) in rows else None
+                ),
+            }
+            for g in profile.learn
+        ],
+        "teach": [
+            {"topic": o.topic, "note": o.note, "added": _iso(o.added)} for o in profile.teach
+        ],
+        "projects": [{"name": p.name, "url": p.url, "note": p.note} for p in profile.projects],
     }

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from plnctl.importer import Report
     from plnctl.model import Event, Tie
     from plnctl.network import Merged, Renamed, ShareRecord
+    from plnctl.profile import Goal, Offer
     from plnctl.review import Placement, TieView
 
 
@@ -221,3 +222,44 @@ def paths(places: Mapping[str, str]) -> None:
 def demo_ready(root: Path) -> None:
     say(f"the sample network is in {root}")
     say(f"explore it: plnctl --data-dir {root} list   (or show ada, checkin ben, ...)")
+
+
+def goal_set(goal: Goal, what: str) -> None:
+    until = f" (until {goal.until.isoformat()})" if goal.until else ""
+    if what == "unchanged":
+        say(f"{goal.topic!r} is already a learning goal{until}; nothing changed")
+        return
+    verb = {"added": "learning", "updated": "updated goal", "resumed": "learning again"}[what]
+    write_lines([f"{verb}: {goal.topic}{until}"])
+
+
+def goal_finished(goal: Goal) -> None:
+    if goal.done is not None:
+        write_lines([f"learned: {goal.topic} (on {goal.done.isoformat()}; kept in your profile)"])
+    elif goal.dropped is not None:
+        write_lines([f"dropped: {goal.topic} (`plnctl learn {goal.topic!r}` picks it up again)"])
+
+
+def teaching_set(topic: str, what: str) -> None:
+    if what == "unchanged":
+        say(f"you already offer {topic!r}; nothing changed")
+    else:
+        write_lines([f"{'teaching' if what == 'added' else 'updated offer'}: {topic}"])
+
+
+def teaching_dropped(offer: Offer) -> None:
+    write_lines([f"no longer offered: {offer.topic}"])
+
+
+def profile_changed(fields: Sequence[str]) -> None:
+    if fields:
+        write_lines([f"updated your profile: {', '.join(fields)}"])
+    else:
+        say("your profile already says that; nothing changed")
+
+
+def project_changed(name: str, what: str) -> None:
+    if what == "unchanged":
+        say(f"project {name!r} already says that; nothing changed")
+    else:
+        write_lines([f"project {what}: {name}"])

@@ -149,7 +149,16 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
     return lines
 
 
-def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
+def show_panel(
+    v: TieView,
+    as_of: dt.date,
+    settings: Settings,
+    lineage: Sequence[tuple[str, str]] = (),
+) -> None:
+    """A tie's fields, why it stands where it does, and its history.
+
+    `lineage` gives the "found via" and "led to" lines (render.topiclists.lineage_lines).
+    """
     from rich.panel import Panel
 
     from plnctl.review import full_tie
@@ -163,13 +172,14 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
         ("site", t.site_url or ""),
         ("topics", ", ".join(t.topics)),
         ("tags", ", ".join(t.tags)),
-        ("via", t.via or ""),
+        ("learning", ", ".join(t.learning)),
+        *(lineage or [("via", t.via or "")]),
         ("cadence", f"every {t.every} days" if t.every else ""),
         ("note", t.note or ""),
         ("added", t.added.isoformat() if t.added else ""),
         ("archived", "yes" if t.archived else ""),
         ("snoozed", f"until {t.snoozed_until.isoformat()}" if t.snoozed_until else ""),
-        ("status", f"{d.status}, trend {d.trend}, band {d.band}"),
+        ("status", f"{d.status}, trend {d.trend}, band {d.band}, ladder {d.ladder}"),
         ("as of", as_of.isoformat()),
     ]
     # A note's later lines line up under its first.

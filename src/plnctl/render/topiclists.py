@@ -1,0 +1,212 @@
+"""Learning with the network, for people: topics, who knows one, scouts, suggestions, profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from plnctl.render.terminal import (
+    STATUS_STYLE,
+    ago,
+    console,
+    emit,
+    make_table,
+    styled,
+    write_lines,
+)
+
+if TYPE_CHECKING:
+    from plnctl.network.expertise import Lineage
+    from plnctl.profile import Profile
+    from plnctl.routing import Recipient
+    from plnctl.scout import Scout
+    from plnctl.topic import TopicRow, WhoKnows
+
+
+def _days(last: dt.date | None, as_of: dt.date) -> str:
+    return ago(None if last is None else (as_of - last).days)
+
+
+def _quoted(topic: str) -> str:
+    """A topic as a shell argument a user can paste."""
+    import shlex
+
+    return shlex.quote(topic)
+
+
+def topics_table(rows: Sequence[TopicRow], as_of: dt.date) -> None:
+    out = console()
+    if not rows:
+        out.print(
+            "No topics yet: give ties topics (`plnctl set TIE --add-topic T`) "
+            "or set a goal (`plnctl learn TOPIC`)."
+        )
+        return
+    goals = [r for r in rows if r.goal]
+    others = [r for r in rows if not r.goal]
+    for title, part in ((f"Your goals ({len(goals)})", goals), (f"Topics ({len(others)})", others)):
+        if not part:
+            continue
+        table = make_table(title)
+        for col in ("topic", "strong", "weak", "dormant", "people", "score", "last", "flags"):
+            table.add_column(col, overflow="fold")
+        for r in part:
+            table.add_row(
+                styled(r.topic, "bold" if r.goal else None),
+                str(r.strong),
+                str(r.weak),
+                str(r.dormant),
+                f"{r.people}/{r.people + r.sources}",
+                f"{r.engagement:.1f}",
+                _days(r.last_engaged, as_of),
+                styled(", ".join(r.flags), "yellow" if r.flags else None),
+            )
+        emit(out, table)
+    if any(set(r.flags) & {"gap", "no-people", "single"} for r in goals):
+        write_lines(
+            ["Fill a hole: `plnctl who TOPIC` shows who is on it; `plnctl scouts` whom to ask."]
+        )
+
+
+def who_table(found: WhoKnows, as_of: dt.date) -> None:
+    out = console()
+    if not found.ties and not found.learners:
+        out.print(
+            f"Nobody in your network is on {found.topic!r} yet. Ask your best scouts whom "
+            "they follow (`plnctl scouts`), then `plnctl add NAME --topic "
+            f"{_quoted(found.topic)}`."
+        )
+        return
+    if found.ties:
+        table = make_table(f"Who knows {found.topic}")
+        for col in ("tie", "kind", "status", "score", "last", "helped you"):
+            table.add_column(col, overflow="fold")
+        for k in found.ties:
+            table.add_row(
+                f"{styled(k.name, 'bold')} ({k.slug})",
+                k.kind,
+                styled(k.status, STATUS_STYLE.get(k.status)),
+                f"{k.engagement:.1f}",
+                _days(k.last_engaged, as_of),
+                str(k.helped) if k.helped else "",
+            )
+        emit(out, table)
+    if found.learners:
+        table = make_table(f"Learning {found.topic} too: peers to learn with, or to help")
+        for col in ("person", "status"):
+            table.add_column(col, overflow="fold")
+        for p in found.learners:
+            table.add_row(
+                f"{styled(p.name, 'bold')} ({p.slug})",
+                styled(p.status, STATUS_STYLE.get(p.status)),
+            )
+        emit(out, table)
+
+
+def scouts_table(found: Sequence[Scout]) -> None:
+    out = console()
+    if not found:
+        out.print(
+            "No scouts yet: when you add a tie someone led you to, say so with "
+            "`plnctl add NAME --via TIE` (or `plnctl set`), and it shows here."
+        )
+        return
+    table = make_table("Scouts: the ties that led you to others")
+    for col in ("scout", "status", "led you to", "became strong"):
+        table.add_column(col, overflow="fold")
+    for s in found:
+        table.add_row(
+            f"{styled(s.name, 'bold')} ({s.slug})",
+            styled(s.status, STATUS_STYLE.get(s.status)),
+            str(len(s.led_to)),
+            str(len(s.became_strong)),
+        )
+    emit(out, table)
+    best = found[0]
+    strong = len(best.became_strong)
+    became = f", {strong} became strong" if strong else ""
+    write_lines(
+        [
+            f"Ask {best.name} whom they pay attention to: they led you to "
+            f"{len(best.led_to)} of your ties{became}."
+        ]
+    )
+
+
+def suggest_table(found: Sequence[Recipient], topics: Sequence[str]) -> None:
+    out = console()
+    about = ", ".join(topics)
+    if not found:
+        out.print(
+            f"Nobody in your network is on {about} or learning it; `plnctl share WHAT` "
+            "logs a public share."
+        )
+        return
+    table = make_table(f"Whom a find on {about} would help")
+    for col in ("tie", "why", "share it"):
+        table.add_column(col, overflow="fold")
+    for r in found:
+        table.add_row(
+            f"{styled(r.name, 'bold')} ({r.slug})",
+            styled(r.reason, None),
+            f"plnctl share LINK --with {r.slug}",
+        )
+    emit(out, table)
+
+
+def lineage_lines(lineage: Lineage) -> list[tuple[str, str]]:
+    """`show`'s "found via" and "led you to" fields, for the tie's panel."""
+    fields: list[tuple[str, str]] = []
+    chain = lineage.found_via
+    if chain is not None and (chain.slugs or chain.next):
+        names = [f"{lineage.names.get(s, s)} ({s})" for s in chain.slugs]
+        if chain.stop == "loop" and chain.next:
+            names.append(f"back to {chain.next} (a loop)")
+        elif chain.stop == "missing" and chain.next:
+            names.append(f"{chain.next} (no such tie)")
+        fields.append(("found via", " ← ".join(names)))
+    if lineage.led_to:
+        fields.append(("led to", ", ".join(f"{name} ({slug})" for slug, name in lineage.led_to)))
+    return fields
+
+
+def profile_screen(profile: Profile, coverage: Sequence[TopicRow]) -> None:
+    from plnctl.text import label_key
+
+    rows = {row.key: row for row in coverage}
+    lines = [profile.name or "Your profile (no name yet: `plnctl profile set --name NAME`)"]
+    if profile.about:
+        lines.append(f"  {profile.about}")
+    lines.extend(f"  {link}" for link in profile.links)
+    active = [g for g in profile.learn if g.active()]
+    lines.append("")
+    lines.append(f"Learning ({len(active)})" if active else "Learning: nothing yet")
+    for g in active:
+        until = f" (by {g.until.isoformat()})" if g.until else ""
+        lines.append(f"  {g.topic}{until}" + (f": {g.why}" if g.why else ""))
+        row = rows.get(label_key(g.topic))
+        if row is not None:
+            counts = f"{row.strong} strong, {row.weak} weak, {row.dormant} dormant"
+            people = f"{row.people} {'person' if row.people == 1 else 'people'}"
+            flags = f"; {', '.join(row.flags)}" if row.flags else ""
+            lines.append(f"    network: {counts}; {people}{flags}")
+    if not active:
+        lines.append('  `plnctl learn "TOPIC" --why "..."` sets a goal')
+    learned = [g for g in profile.learn if g.done is not None]
+    if learned:
+        lines.append("")
+        lines.append(f"Learned ({len(learned)})")
+        lines.extend(f"  {g.topic} ({g.done.isoformat()})" for g in learned if g.done)
+    lines.append("")
+    lines.append(f"Can help with ({len(profile.teach)})" if profile.teach else "Can help with: -")
+    lines.extend(f"  {o.topic}" + (f": {o.note}" if o.note else "") for o in profile.teach)
+    if profile.projects:
+        lines.append("")
+        lines.append(f"Projects ({len(profile.projects)})")
+        for p in profile.projects:
+            rest = " ".join(x for x in (p.url or "", f"— {p.note}" if p.note else "") if x)
+            lines.append(f"  {p.name}" + (f"  {rest}" if rest else ""))
+    from plnctl.render.terminal import visible
+
+    write_lines(visible(line) for line in lines)
