@@ -18,7 +18,13 @@ JSON_HELP = "Print one JSON document (see docs/json.md)."
 def review(
     ctx: typer.Context,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    show_all: Annotated[bool, typer.Option("--all", "-a", help="Show every tie.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Show every tie, snoozed ones too, unlimited.")
+    ] = False,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", metavar="N", min=1, help="Show at most N ties per section."),
+    ] = 5,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Show the ties that need attention: at risk, due, dormant, and where you only take.
@@ -34,7 +40,7 @@ def review(
     if json:
         jsondoc.print_json(jsondoc.review_json(result, warnings))
     else:
-        tables.review_table(result, total=total, show_all=show_all)
+        tables.review_table(result, total=total, show_all=show_all, limit=limit)
 
 
 @app.command()
@@ -42,6 +48,9 @@ def show(
     ctx: typer.Context,
     tie: TieArgument,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Every event (a terminal shows the newest 15).")
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Show one tie: its fields, its status and why, and its history.
@@ -56,7 +65,7 @@ def show(
     if json:
         jsondoc.print_json(jsondoc.show_json(v, when))
     else:
-        tables.show_panel(v, when, network.settings)
+        tables.show_panel(v, when, network.settings, show_all=show_all)
 
 
 @app.command(name="list")
