@@ -35,7 +35,7 @@ def review(
     from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
-    result, total, problems = network_of(ctx).review(when, show_all=show_all)
+    result, total, problems = network_of(ctx, quiet=json).review(when, show_all=show_all)
     warnings = warn_skipped(problems)
     if json:
         jsondoc.print_json(jsondoc.review_json(result, warnings))
@@ -60,7 +60,7 @@ def show(
     from plnctl.render import jsondoc, tables
 
     when = as_of_date(as_of)
-    network = network_of(ctx)
+    network = network_of(ctx, quiet=json)
     v = network.view(network.find(tie), when)
     if json:
         jsondoc.print_json(jsondoc.show_json(v, when))
@@ -96,7 +96,7 @@ def list_(
     from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
-    network = network_of(ctx)
+    network = network_of(ctx, quiet=json)
     shown, total, problems = network.views(
         network.today,
         archived=archived,
@@ -128,7 +128,7 @@ def shares(
     from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
-    network = network_of(ctx)
+    network = network_of(ctx, quiet=json)
     start = parse_date(since, network.today, option="--since") if since is not None else None
     records, problems = network.shares(start)
     warnings = warn_skipped(problems)

@@ -127,7 +127,7 @@ class Queries(NetworkBase):
         """Every file of the data directory checked; nothing is changed."""
         from plnctl.checkup import check
 
-        return check(self.store.root)
+        return check(self.store.root, self.on_progress)
 
 
 def _text_or_none(value: object) -> str | None:
