@@ -8,71 +8,15 @@ would wrap there, so the program's own lines are checked too.
 
 from __future__ import annotations
 
-import io
 import json
 import re
-from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
-import pyte
 import pytest
 
-from conftest import Cli
+from conftest import Cli, Run, Screen
 
 WIDTHS = (60, 80, 100, 160)
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-class Tty(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-@dataclass
-class Screen:
-    width: int
-    written: list[str]  # the lines as written, escape codes removed
-    rows: list[str]  # the emulator's screen, right-stripped
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.rows)
-
-    def flat(self) -> str:
-        """The screen's words in order, wrapping undone."""
-        return " ".join(" ".join(self.rows).split())
-
-
-Run = Callable[..., Screen]
-
-
-@pytest.fixture
-def terminal(monkeypatch: pytest.MonkeyPatch) -> Run:
-    def run(width: int, *args: str) -> Screen:
-        from plnctl.cli import main
-
-        monkeypatch.setenv("COLUMNS", str(width))
-        monkeypatch.setenv("LINES", "40")
-        monkeypatch.setenv("TERM", "xterm-256color")
-        monkeypatch.delenv("NO_COLOR", raising=False)
-        out, err = Tty(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                main(list(args))
-            except SystemExit as exc:
-                assert not exc.code, err.getvalue()
-        raw = out.getvalue()
-        written = ANSI.sub("", raw).split("\n")
-        screen = pyte.Screen(width, raw.count("\n") + 2)
-        pyte.Stream(screen).feed(raw.replace("\n", "\r\n"))
-        rows = [row.rstrip() for row in screen.display]
-        while rows and not rows[-1]:
-            rows.pop()
-        return Screen(width, written, rows)
-
-    return run
 
 
 def demo(cli: Cli, tmp_path: Path) -> str:
@@ -82,7 +26,7 @@ def demo(cli: Cli, tmp_path: Path) -> str:
 
 
 def fits(screen: Screen) -> None:
-    wide = [line for line in screen.written if len(line) > screen.width]
+    wide = screen.too_wide()
     assert not wide, f"wider than {screen.width}:\n" + "\n".join(wide)
 
 

@@ -1,9 +1,9 @@
 """The commands, one module per family; importing this registers them on the app."""
 
 from plnctl.app import app
-from plnctl.commands import curate, demo, doctor, overview, paths, track, transfer
+from plnctl.commands import curate, demo, doctor, insight, overview, paths, track, transfer
 
-__all__ = ["curate", "demo", "doctor", "overview", "paths", "track", "transfer"]
+__all__ = ["curate", "demo", "doctor", "insight", "overview", "paths", "track", "transfer"]
 
 # The order `plnctl --help` lists them in: the daily habit first.
 HELP_ORDER = [
@@ -14,6 +14,8 @@ HELP_ORDER = [
     "show",
     "list",
     "shares",
+    "stats",
+    "map",
     "set",
     "edit",
     "rename",
