@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,3 +102,66 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def cli(data_dir: Path) -> Cli:
     return Cli(data_dir)
+
+
+# -- screens: plnctl's output as a terminal of a given width shows it (pyte) ------
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@dataclass
+class Screen:
+    width: int
+    written: list[str]  # the lines as written, escape codes removed
+    rows: list[str]  # the emulator's screen, right-stripped
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.rows)
+
+    def flat(self) -> str:
+        """The screen's words in order, wrapping undone."""
+        return " ".join(" ".join(self.rows).split())
+
+    def too_wide(self) -> list[str]:
+        """The lines plnctl wrote wider than the terminal (the terminal would wrap them)."""
+        from rich.cells import cell_len
+
+        return [line for line in self.written if cell_len(line) > self.width]
+
+
+Run = Callable[..., Screen]
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Run:
+    def run(width: int, *args: str) -> Screen:
+        import pyte
+
+        from plnctl.cli import main
+
+        monkeypatch.setenv("COLUMNS", str(width))
+        monkeypatch.setenv("LINES", "40")
+        monkeypatch.setenv("TERM", "xterm-256color")
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        out, err = Tty(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                assert not exc.code, err.getvalue()
+        raw = out.getvalue()
+        written = ANSI.sub("", raw).split("\n")
+        screen = pyte.Screen(width, raw.count("\n") + 2)
+        pyte.Stream(screen).feed(raw.replace("\n", "\r\n"))
+        rows = [row.rstrip() for row in screen.display]
+        while rows and not rows[-1]:
+            rows.pop()
+        return Screen(width, written, rows)
+
+    return run

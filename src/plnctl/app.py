@@ -81,13 +81,19 @@ def globals_of(ctx: typer.Context) -> Globals:
     return obj
 
 
-def network_of(ctx: typer.Context) -> Network:
-    """The network of the data directory the command runs on, as of today."""
+def network_of(ctx: typer.Context, *, quiet: bool = False) -> Network:
+    """The network of the data directory the command runs on, as of today.
+
+    Long work shows a progress bar on a terminal's stderr, unless `quiet`
+    (a command printing JSON).
+    """
     from plnctl.network import Network
+    from plnctl.render.meter import meter
     from plnctl.render.terminal import say
     from plnctl.store import Store
 
-    return Network(Store(globals_of(ctx).data_dir), today(), on_wait=say)
+    store = Store(globals_of(ctx).data_dir)
+    return Network(store, today(), on_wait=say, on_progress=meter(quiet=quiet))
 
 
 def as_of_date(text: str | None) -> dt.date:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from plnctl.model import Tie
+    from plnctl.progress import Progress
 
 Level = Literal["error", "note"]
 
@@ -61,9 +62,10 @@ class Checkup:
         self.findings.append(Finding(path, message, line, level))
 
 
-def check(root: Path) -> Checkup:
+def check(root: Path, progress: Progress | None = None) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
     from plnctl.model import SLUG_RE
+    from plnctl.progress import counted
     from plnctl.settings import SETTINGS_FILE
 
     result = Checkup(root)
@@ -84,7 +86,7 @@ def check(root: Path) -> Checkup:
         return result
 
     ties: list[tuple[Path, str, Tie]] = []
-    for entry in entries:
+    for entry in counted(entries, len(entries), "checking files", progress):
         path = Path(entry.path)
         name = entry.name
         if name.startswith("."):

@@ -54,5 +54,8 @@ def main(argv: list[str] | None = None) -> None:
             INTERNAL_ERROR,
         )
     finally:
+        meter = sys.modules.get("plnctl.render.meter")
+        if meter is not None:
+            meter.close_all()
         if collecting:
             gc.enable()

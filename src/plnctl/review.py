@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     # A whole tie file, or its summary from the index: both carry what review needs.
     TieData = Tie | TieSummary
 
-# Sections in the order docs/model.md gives them.
+# Sections in the order docs/model.md gives them. A new section is a key here
+# and a title below: the screen lays out every section alike (render/tables.py).
 SECTIONS = ("at-risk", "due", "dormant", "taking")
 SECTION_TITLES = {
     "at-risk": "Strong ties you are about to lose",
@@ -67,10 +68,22 @@ def tie_view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> Tie
 
 @dataclass(slots=True)
 class Item:
+    """One entry of a review section: a tie, why it is there, and what to do about it.
+
+    The screen shows the tie on one line, each reason on a line of its own,
+    then `advice` and `command` (the command to copy, on a line of its own).
+    """
+
     view: TieView
     section: str
     reasons: list[str] = field(default_factory=list)
-    next_step: str = ""
+    advice: str = ""
+    command: str | None = None
+
+    @property
+    def next_step(self) -> str:
+        """The next step in words, the command quoted (the `next` of --json)."""
+        return f"{self.advice} `{self.command}`" if self.command else self.advice
 
 
 @dataclass
@@ -80,6 +93,13 @@ class Review:
     participation: Participation
     hidden: dict[str, int]
 
+    def sections(self) -> list[tuple[str, str, list[Item]]]:
+        """(key, title, items) of each section with items, in review order."""
+        grouped: dict[str, list[Item]] = {}
+        for item in self.items:
+            grouped.setdefault(item.section, []).append(item)
+        return [(key, SECTION_TITLES.get(key, key), items) for key, items in grouped.items()]
+
 
 def _days(n: int | None) -> str:
     if n is None:
@@ -87,15 +107,23 @@ def _days(n: int | None) -> str:
     return "today" if n == 0 else ("1 day ago" if n == 1 else f"{n} days ago")
 
 
-def _next_step(v: TieView, section: str) -> str:
+def _next_step(v: TieView, section: str) -> tuple[str, str | None]:
+    """The advice in words, and the command that carries it out."""
     verb = "read or listen to" if v.tie.kind == "source" else "get in touch with"
+    checkin = f"plnctl checkin {v.slug}"
     if section == "taking":
-        return f"give back: share something with {v.name} or offer help"
+        return (
+            f"give back: share something with {v.name} or offer help:",
+            f"plnctl share LINK --with {v.slug}",
+        )
     if section == "dormant":
-        return f"revive it ({verb} {v.name}) or archive it: `plnctl archive {v.slug}`"
+        return f"revive it ({verb} {v.name}) or archive it:", f"plnctl archive {v.slug}"
     if section == "ok":
-        return "nothing to do"
-    return f"{verb} {v.name}, then `plnctl checkin {v.slug}`"
+        # A strong tie just due is not at risk yet, but it is not "nothing to do" either.
+        if v.derived.band == "ok":
+            return "nothing to do", None
+        return f"{verb} {v.name} soon, then", checkin
+    return f"{verb} {v.name}, then", checkin
 
 
 def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None, list[str]]:
@@ -190,9 +218,9 @@ def build_review(
                 continue
             section = "ok"
             reasons = [f"{v.derived.band}, {v.derived.trend}"]
-        items.append(Item(v, section, reasons, _next_step(v, section)))
+        items.append(Item(v, section, reasons, *_next_step(v, section)))
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
-    items.sort(key=lambda it: (order[it.section], *_urgency(it)))
+    items.sort(key=lambda it: (order.get(it.section, len(order)), *_urgency(it)))
     return Review(as_of, items, participation_stage(total, giving, settings), hidden)
 
 

@@ -332,3 +332,84 @@ def participation_stage(total: int, giving: int, settings: Settings) -> Particip
     else:
         stage = "sharing"
     return Participation(total, giving, share, stage)
+
+
+def status_timeline(
+    events: Sequence[Moment],
+    checkpoints: Sequence[dt.date],
+    settings: Settings,
+    *,
+    pin: str | None = None,
+) -> list[str | None]:
+    """The status `derive` gives at each checkpoint (ascending dates), in one pass.
+
+    The same replay as `replay_status`, read off at several dates at once
+    (days as ordinals, for speed); None at a checkpoint before the first event.
+    """
+    weights = settings.weights
+    days: dict[int, float] = {}
+    for when, kind in events:
+        n = when.toordinal()
+        days[n] = days.get(n, 0.0) + weights.get(kind, 0)
+    ordered = sorted(days)
+    points = [p.toordinal() for p in checkpoints]
+    dormant_days = settings.dormant_days
+    out: list[str | None] = []
+    if not _can_be_strong(ordered, days, settings):
+        # Most ties never were strong: only the day of the last event matters then.
+        j = 0
+        for point in points:
+            while j < len(ordered) and ordered[j] <= point:
+                j += 1
+            if not j:
+                out.append(None)
+            else:
+                out.append(pin or ("dormant" if point - ordered[j - 1] >= dormant_days else "weak"))
+        return out
+    half_life, weak_below, strong_at = (
+        settings.half_life_days,
+        settings.weak_below,
+        settings.strong_at,
+    )
+    window_days, min_days = settings.strong_window_days, settings.strong_min_days
+    strong = False
+    energy = 0.0
+    last: int | None = None
+    window: collections.deque[int] = collections.deque()
+    i = 0
+    for point in points:
+        while i < len(ordered) and ordered[i] <= point:
+            n = ordered[i]
+            if last is not None:
+                energy = energy * 2.0 ** (-(n - last) / half_life)
+                if strong and energy < weak_below:
+                    strong = False
+            energy += days[n]
+            window.append(n)
+            while n - window[0] >= window_days:
+                window.popleft()
+            if not strong and energy >= strong_at and len(window) >= min_days:
+                strong = True
+            last = n
+            i += 1
+        if last is None:
+            out.append(None)
+            continue
+        if point - last >= dormant_days:
+            derived = "dormant"
+        elif strong and energy * 2.0 ** (-(point - last) / half_life) >= weak_below:
+            derived = "strong"
+        else:
+            derived = "weak"
+        out.append(pin or derived)
+    return out
+
+
+def _can_be_strong(ordered: Sequence[int], days: dict[int, float], s: Settings) -> bool:
+    """Whether events on these days (ordinals) could ever make a tie strong: a cheap bound."""
+    if math.fsum(days.values()) < s.strong_at:
+        return False
+    k = max(s.strong_min_days, 1)
+    return any(
+        ordered[i + k - 1] - ordered[i] < s.strong_window_days for i in range(len(ordered) - k + 1)
+    )

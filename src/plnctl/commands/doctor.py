@@ -27,7 +27,7 @@ def doctor(
     from plnctl.errors import ProblemsFoundError
     from plnctl.render import jsondoc, lines
 
-    result = network_of(ctx).checkup()
+    result = network_of(ctx, quiet=json).checkup()
     if json:
         jsondoc.print_json(jsondoc.checkup_json(result))
     else:

@@ -18,7 +18,13 @@ JSON_HELP = "Print one JSON document (see docs/json.md)."
 def review(
     ctx: typer.Context,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    show_all: Annotated[bool, typer.Option("--all", "-a", help="Show every tie.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Show every tie, snoozed ones too, unlimited.")
+    ] = False,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", metavar="N", min=1, help="Show at most N ties per section."),
+    ] = 5,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Show the ties that need attention: at risk, due, dormant, and where you only take.
@@ -29,12 +35,12 @@ def review(
     from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
-    result, total, problems = network_of(ctx).review(when, show_all=show_all)
+    result, total, problems = network_of(ctx, quiet=json).review(when, show_all=show_all)
     warnings = warn_skipped(problems)
     if json:
         jsondoc.print_json(jsondoc.review_json(result, warnings))
     else:
-        tables.review_table(result, total=total, show_all=show_all)
+        tables.review_table(result, total=total, show_all=show_all, limit=limit)
 
 
 @app.command()
@@ -42,6 +48,9 @@ def show(
     ctx: typer.Context,
     tie: TieArgument,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Every event (a terminal shows the newest 15).")
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Show one tie: its fields, its status and why, and its history.
@@ -51,13 +60,15 @@ def show(
     from plnctl.render import jsondoc, tables, topiclists
 
     when = as_of_date(as_of)
-    network = network_of(ctx)
+    network = network_of(ctx, quiet=json)
     v = network.view(network.find(tie), when)
     lineage = network.lineage(v.slug)
     if json:
         jsondoc.print_json(jsondoc.show_json(v, when, lineage))
     else:
-        tables.show_panel(v, when, network.settings, topiclists.lineage_lines(lineage))
+        tables.show_panel(
+            v, when, network.settings, topiclists.lineage_lines(lineage), show_all=show_all
+        )
 
 
 @app.command(name="list")
@@ -88,7 +99,7 @@ def list_(
     from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
-    network = network_of(ctx)
+    network = network_of(ctx, quiet=json)
     shown, total, problems = network.views(
         network.today,
         archived=archived,
@@ -120,7 +131,7 @@ def shares(
     from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
-    network = network_of(ctx)
+    network = network_of(ctx, quiet=json)
     start = parse_date(since, network.today, option="--since") if since is not None else None
     records, problems = network.shares(start)
     warnings = warn_skipped(problems)

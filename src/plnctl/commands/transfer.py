@@ -93,7 +93,7 @@ def import_(
     fmt = guess_format(path, format.value if format else None)
     data = read_input(path)
     parsed = parse_file(data, fmt, file if path else "standard input")
-    report = network_of(ctx).import_parsed(parsed, dry_run=dry_run)
+    report = network_of(ctx, quiet=json).import_parsed(parsed, dry_run=dry_run)
     if json:
         jsondoc.print_json(jsondoc.import_report_json(report, fmt, file))
     else:

@@ -30,6 +30,7 @@ from plnctl.index.records import (
 )
 
 if TYPE_CHECKING:
+    from plnctl.progress import Progress
     from plnctl.settings import Settings
     from plnctl.store import Store
 
@@ -124,6 +125,7 @@ def _summary(entry: Any) -> TieSummary | None:
 Examined = tuple[Any, ...]
 # Parse in two processes when this many files need it and the machine has cores to spare.
 PARALLEL_MIN = 400
+READING = "reading tie files"
 
 
 def _examine(store: Store, slug: str, known: bytes | None) -> Examined:
@@ -159,11 +161,18 @@ def _examine_in_worker(task: tuple[str, bytes | None]) -> Examined:
     return _examine(_worker_store, *task)
 
 
-def _examine_all(store: Store, tasks: list[tuple[str, bytes | None]]) -> list[Examined]:
+def _examine_all(
+    store: Store, tasks: list[tuple[str, bytes | None]], progress: Progress | None = None
+) -> list[Examined]:
     """Read (and parse where needed) each file, in order; on Linux, many files use two cores."""
+    from plnctl.progress import counted
+
     global _worker_store
     if len(tasks) < PARALLEL_MIN or sys.platform != "linux" or (os.cpu_count() or 1) < 2:
-        return [_examine(store, slug, known) for slug, known in tasks]
+        return [
+            _examine(store, slug, known)
+            for slug, known in counted(tasks, len(tasks), READING, progress)
+        ]
     import multiprocessing
 
     import plnctl.store  # noqa: F401  (imported before forking, not in each worker)
@@ -171,7 +180,8 @@ def _examine_all(store: Store, tasks: list[tuple[str, bytes | None]]) -> list[Ex
     _worker_store = store
     try:
         with multiprocessing.get_context("fork").Pool(2) as pool:
-            outcomes = pool.map(_examine_in_worker, tasks, chunksize=64)
+            done = pool.imap(_examine_in_worker, tasks, chunksize=64)
+            outcomes = list(counted(done, len(tasks), READING, progress))
     finally:
         _worker_store = None
     # Strings come back from another process as copies of their own: share them again.
@@ -185,6 +195,7 @@ def load_summaries(
     store: Store,
     as_of: dt.date | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[tuple[str, TieSummary]], list[TieFileError]]:
     """Like `Store.load_all`, from the index where it provably matches the files.
 
@@ -227,7 +238,9 @@ def load_summaries(
                     continue
         unsure.append((slug, None if hit is None else hit[1]))
         trusted.append((slug, None))  # read below
-    outcomes = dict(zip((slug for slug, _ in unsure), _examine_all(store, unsure), strict=True))
+    outcomes = dict(
+        zip((slug for slug, _ in unsure), _examine_all(store, unsure, progress), strict=True)
+    )
     result: list[tuple[str, TieSummary]] = []
     for slug, summary in trusted:
         if summary is not None:

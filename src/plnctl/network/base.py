@@ -15,6 +15,7 @@ from plnctl.store import Store
 if TYPE_CHECKING:
     from plnctl.index import TieSummary
     from plnctl.model import Tie
+    from plnctl.progress import Progress
     from plnctl.settings import Settings
 
 OnWait = Callable[[str], None]
@@ -38,10 +39,18 @@ class ShareRecord:
 class NetworkBase:
     """The data directory as a network of ties, with `today` fixed at the edge."""
 
-    def __init__(self, store: Store, today: dt.date, on_wait: OnWait | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        today: dt.date,
+        on_wait: OnWait | None = None,
+        on_progress: Progress | None = None,
+    ) -> None:
         self.store = store
         self.today = today
         self.on_wait = on_wait
+        # Told how far long work (reading thousands of files, an import) has got.
+        self.on_progress = on_progress
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -61,8 +70,8 @@ class NetworkBase:
         from plnctl.index import load_summaries
 
         if as_of is None:
-            return load_summaries(self.store)
-        return load_summaries(self.store, as_of, self.settings)
+            return load_summaries(self.store, progress=self.on_progress)
+        return load_summaries(self.store, as_of, self.settings, progress=self.on_progress)
 
     def names(self) -> dict[str, str]:
         """slug -> name of every readable tie."""

@@ -53,7 +53,10 @@ class Exchange(NetworkBase):
                     report.settings = "same" if mine[0] == parsed.settings else "kept"
             if dry_run:
                 return report
-            for slug, tie, is_new in planner.writes():
+            from plnctl.progress import counted
+
+            writes = planner.writes()
+            for slug, tie, is_new in counted(writes, len(writes), "importing", self.on_progress):
                 if is_new:
                     self.store.create(slug, tie)
                 else:

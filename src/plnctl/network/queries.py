@@ -10,6 +10,7 @@ from plnctl.errors import TieFileError
 from plnctl.network.base import NetworkBase, Problems, ShareRecord
 
 if TYPE_CHECKING:
+    from plnctl.activity import Activity
     from plnctl.checkup import Checkup
     from plnctl.review import Review, TieData, TieView
 
@@ -36,6 +37,16 @@ class Queries(NetworkBase):
         public = self.public_share_dates(problems)
         result = build_review(ties, as_of, self.settings, show_all=show_all, public_shares=public)
         return result, len(ties), problems
+
+    def activity(self, as_of: dt.date, *, weeks: int = 26) -> tuple[Activity, Problems]:
+        """The charts of `stats` as of a day: activity, statuses by month, top topics."""
+        from plnctl.activity import activity
+        from plnctl.review import tie_view
+
+        ties, problems = self.summaries(as_of)
+        public = self.public_share_dates(problems)
+        scored = ((t, tie_view(slug, t, as_of, self.settings).derived.score) for slug, t in ties)
+        return activity(scored, as_of, self.settings, weeks=weeks, public_shares=public), problems
 
     def views(
         self,
@@ -131,7 +142,7 @@ class Queries(NetworkBase):
         """Every file of the data directory checked; nothing is changed."""
         from plnctl.checkup import check
 
-        return check(self.store.root)
+        return check(self.store.root, self.on_progress)
 
 
 def _text_or_none(value: object) -> str | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from plnctl.activity import Activity
     from plnctl.checkup import Checkup
     from plnctl.importer import Report
     from plnctl.model import Event
@@ -350,4 +351,36 @@ def profile_json(profile: Profile, coverage: Sequence[TopicRow], as_of: dt.date)
             {"topic": o.topic, "note": o.note, "added": _iso(o.added)} for o in profile.teach
         ],
         "projects": [{"name": p.name, "url": p.url, "note": p.note} for p in profile.projects],
+    }
+
+
+def stats_json(result: Activity, warnings: list[str]) -> dict[str, Any]:
+    """The numbers behind every chart of `stats` (docs/json.md#stats)."""
+    return {
+        "as_of": result.as_of.isoformat(),
+        "heatmap": {"start": result.heatmap_start.isoformat(), "weeks": result.heatmap},
+        "weeks": [{"start": w.start.isoformat(), **w.counts} for w in result.weeks],
+        "months": [
+            {
+                "month": m.month,
+                "end": m.end.isoformat(),
+                "given": m.given,
+                "received": m.received,
+                "strong": m.strong,
+                "weak": m.weak,
+                "dormant": m.dormant,
+                "participation": {
+                    "events": m.events,
+                    "giving": m.giving,
+                    "share": None if m.share is None else round(m.share, 2),
+                    "stage": m.stage,
+                },
+            }
+            for m in result.months
+        ],
+        "topics": [
+            {"topic": t.topic, "engagement": round(t.engagement, 2), "ties": t.ties}
+            for t in result.topics
+        ],
+        "warnings": warnings,
     }

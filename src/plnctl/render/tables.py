@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from plnctl.render import fit
+from plnctl.render.plaintable import PlainConsole
 from plnctl.render.terminal import (
     BAND_STYLE,
     STATUS_STYLE,
@@ -15,84 +17,202 @@ from plnctl.render.terminal import (
     make_table,
     plain,
     styled,
+    visible,
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from plnctl.model import Event
     from plnctl.network import ShareRecord
-    from plnctl.review import Review, TieView
+    from plnctl.review import Item, Review, TieView
     from plnctl.settings import Settings
 
+# Ties shown per review section unless --limit or --all says otherwise.
+DEFAULT_LIMIT = 5
 
-def review_table(result: Review, *, total: int, show_all: bool) -> None:
-    from plnctl.review import SECTION_TITLES
 
+TREND_MARK = {"rising": ("↑ rising", "green"), "fading": ("↓ fading", "red")}
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def terminal() -> Console | None:
+    """The rich console to fit a screen to, or None when the output is plain."""
+    if plain():
+        return None
     out = console()
+    assert not isinstance(out, PlainConsole)
+    return out
+
+
+def review_table(
+    result: Review, *, total: int, show_all: bool, limit: int | None = DEFAULT_LIMIT
+) -> None:
+    """Each section with its count, then a block per tie (docs/cli.md#plnctl-review).
+
+    At most `limit` ties per section, and how many more there are; `show_all`
+    shows every one.
+    """
     attention = [it for it in result.items if it.section != "ok"]
     p = result.participation
     stage = (
-        f"participation: {p.stage} ({p.giving} of {p.events} events this year gave back)"
+        f"Participation: {p.stage} ({p.giving} of {p.events} events this year gave back)"
         if p.share is not None
-        else "participation: no events this year yet"
+        else "Participation: no events this year yet"
     )
-    out.print(
-        f"Review as of {result.as_of.isoformat()}: {len(attention)} of {total} ties "
-        f"need attention; {stage}"
+    lines = [
+        fit.words(
+            f"Review as of {result.as_of.isoformat()}: {len(attention)} of {total} ties "
+            "need attention"
+        ),
+        fit.words(stage),
+    ]
+    # With --all, snoozed ties are shown (and marked): only what is left out is "not shown".
+    hidden = ", ".join(
+        f"{n} {k}" for k, n in result.hidden.items() if n and not (show_all and k == "snoozed")
     )
-    hidden = ", ".join(f"{n} {k}" for k, n in result.hidden.items() if n)
     if hidden:
-        out.print(f"(not shown: {hidden})")
+        lines.append(fit.words(f"(not shown: {hidden})"))
     if not total:
-        out.print("Your network is empty: `plnctl add NAME` adds a person or source.")
-        return
-    if not result.items:
-        out.print("Nothing needs attention. Keep reading, and pass along what you learn.")
-        return
-    section = None
-    table = None
-    for it in result.items:
-        if it.section != section:
-            if table is not None:
-                emit(out, table)
-            section = it.section
-            table = make_table(SECTION_TITLES[section])
-            for col in ("tie", "status", "score", "last", "why", "next step"):
-                table.add_column(col, overflow="fold")
-        assert table is not None
-        d = it.view.derived
-        table.add_row(
-            f"{styled(it.view.name, 'bold')} ({it.view.slug})",
-            styled(d.status, STATUS_STYLE.get(d.status)),
-            f"{d.score:.1f}",
-            ago(d.days_since),
-            styled("; ".join(it.reasons), BAND_STYLE.get(d.band)),
-            styled(it.next_step, None),
+        lines.append(fit.words("Your network is empty: `plnctl add NAME` adds a person or source."))
+    elif not result.items:
+        lines.append(
+            fit.words("Nothing needs attention. Keep reading, and pass along what you learn.")
         )
-    if table is not None:
-        emit(out, table)
+    cap = None if show_all else limit
+    for _, title, items in result.sections():
+        shown = items if cap is None else items[:cap]
+        lines.append(fit.words(""))
+        lines.append(fit.parts((f"{title} ({len(items)})", "bold")))
+        for item in shown:
+            lines.extend(_review_block(item, result.as_of))
+        if len(shown) < len(items):
+            more = len(items) - len(shown)
+            lines.append(fit.words(f"… {more} more (`plnctl review --all` shows them)", "dim", 2))
+    fit.show(lines, terminal())
+
+
+def _review_block(item: Item, as_of: dt.date) -> list[fit.Line]:
+    """A tie's line, its reasons, and the next step with its command on a line of its own."""
+    v, d = item.view, item.view.derived
+    trend, trend_style = (d.trend, None) if plain() else TREND_MARK.get(d.trend, (d.trend, None))
+    snoozed = v.tie.snoozed_until
+    block = [
+        fit.parts(
+            (v.name, "bold"),
+            (f"{d.status} {d.score:.1f}", STATUS_STYLE.get(d.status)),
+            (trend, trend_style),
+            (engaged(d.days_since), None),
+            (
+                f"snoozed until {snoozed.isoformat()}"
+                if snoozed is not None and snoozed > as_of
+                else "",
+                "magenta",
+            ),
+            indent=2,
+            label=(f"({v.slug})", None),
+        )
+    ]
+    block.extend(fit.words(reason, BAND_STYLE.get(d.band), 4) for reason in item.reasons)
+    if item.advice:
+        block.append(fit.words(item.advice, None, 4))
+    if item.command:
+        block.append(fit.command(item.command, 6))
+    return block
+
+
+def engaged(days: int | None) -> str:
+    return "never engaged" if days is None else f"engaged {ago(days)}"
 
 
 def list_table(views: Sequence[TieView], *, total: int) -> None:
+    """One line per tie; a narrow terminal drops columns (LIST_COLUMNS) and shortens names."""
     out = console()
     if not views:
         out.print("No ties match." if total else "No ties yet: `plnctl add NAME` adds one.")
         return
-    table = make_table()
-    for col in ("slug", "name", "kind", "status", "score", "trend", "last", "band", "topics"):
-        table.add_column(col, overflow="fold")
+    rows = []
+    styles = []
     for v in views:
         d = v.derived
-        table.add_row(
-            v.slug,
-            styled(v.name, None),
-            v.tie.kind,
-            styled(d.status + (" (pinned)" if v.tie.pin else ""), STATUS_STYLE.get(d.status)),
-            f"{d.score:.1f}",
-            d.trend,
-            ago(d.days_since),
-            styled(d.band, BAND_STYLE.get(d.band)),
-            styled(", ".join(v.tie.topics), None),
+        rows.append(
+            [
+                v.slug,
+                visible(v.name),
+                v.tie.kind,
+                d.status + (" (pinned)" if v.tie.pin else ""),
+                f"{d.score:.1f}",
+                d.trend,
+                ago(d.days_since),
+                d.band,
+                visible(", ".join(v.tie.topics)),
+            ]
         )
-    emit(out, table)
+        styles.append((STATUS_STYLE.get(d.status), BAND_STYLE.get(d.band)))
+    screen = terminal()
+    if screen is None:
+        table = make_table()
+        for col in LIST_COLUMNS:
+            table.add_column(col.header, overflow="fold")
+        for row in rows:
+            table.add_row(*(styled(cell, None) for cell in row))
+        emit(out, table)
+        return
+    widths = fit.choose_widths(LIST_COLUMNS, rows, screen.width)
+    _print_rows(screen, LIST_COLUMNS, widths, rows, styles)
+
+
+# The columns of `list`, and the order they leave a narrowing terminal: kind
+# first (the name usually says it), then the score (the status says more),
+# topics, trend, band, and the slug; name, status and last engaged stay.
+LIST_COLUMNS = (
+    fit.Column("slug", drop=6),
+    fit.Column("name", shrink_to=12),
+    fit.Column("kind", drop=1),
+    fit.Column("status"),
+    fit.Column("score", drop=2, justify="right"),
+    fit.Column("trend", drop=4),
+    fit.Column("last"),
+    fit.Column("band", drop=5),
+    fit.Column("topics", drop=3, shrink_to=10),
+)
+STYLED_COLUMNS = {"status": 0, "band": 1}
+
+
+def _print_rows(
+    screen: Console,
+    columns: Sequence[fit.Column],
+    widths: Sequence[int | None],
+    rows: Sequence[Sequence[str]],
+    styles: Sequence[Sequence[str | None]],
+) -> None:
+    """Rows padded to `widths` (None: column left out), in one write."""
+    from rich.text import Text
+
+    out = Text()
+    kept = [i for i, w in enumerate(widths) if w is not None]
+    header = "  ".join(_pad(columns[i].header, widths[i] or 0, columns[i].justify) for i in kept)
+    out.append(header.rstrip(), "bold")
+    for row, style in zip(rows, styles, strict=True):
+        out.append("\n")
+        for n, i in enumerate(kept):
+            width = widths[i] or 0
+            cell = _pad(fit.shorten(row[i], width), width, columns[i].justify)
+            if n == len(kept) - 1:
+                cell = cell.rstrip()
+            where = STYLED_COLUMNS.get(columns[i].header)
+            out.append(cell, style[where] if where is not None else None)
+            if n < len(kept) - 1:
+                out.append("  ")
+    screen.print(out, soft_wrap=True, highlight=False)
+
+
+def _pad(text: str, width: int, justify: str) -> str:
+    space = " " * max(width - fit.cells(text), 0)
+    return space + text if justify == "right" else text + space
 
 
 def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
@@ -154,13 +274,13 @@ def show_panel(
     as_of: dt.date,
     settings: Settings,
     lineage: Sequence[tuple[str, str]] = (),
+    *,
+    show_all: bool = False,
 ) -> None:
-    """A tie's fields, why it stands where it does, and its history.
+    """A tie's fields, why it has its status, and its history (on a terminal, the newest 15).
 
     `lineage` gives the "found via" and "led to" lines (render.topiclists.lineage_lines).
     """
-    from rich.panel import Panel
-
     from plnctl.review import full_tie
 
     out = console()
@@ -182,32 +302,110 @@ def show_panel(
         ("status", f"{d.status}, trend {d.trend}, band {d.band}, ladder {d.ladder}"),
         ("as of", as_of.isoformat()),
     ]
-    # A note's later lines line up under its first.
-    body = "\n".join(
-        f"{k:>9}  " + styled(val, None).replace("\n", "\n" + " " * 11) for k, val in fields if val
-    )
-    body += "\n\n" + "\n".join(f"  - {styled(line, None)}" for line in explain(v, as_of, settings))
-    title = styled(t.name, "bold")
-    if plain():
+    bullets = explain(v, as_of, settings)
+    events = [e for e in reversed(t.sorted_events()) if e.date <= as_of]
+    screen = terminal()
+    if screen is None:
+        # A note's later lines line up under its first.
+        body = "\n".join(
+            f"{k:>9}  " + styled(val, None).replace("\n", "\n" + " " * 11)
+            for k, val in fields
+            if val
+        )
+        body += "\n\n" + "\n".join(f"  - {styled(line, None)}" for line in bullets)
         out.print(t.name)
         out.print(body)
     else:
-        out.print(Panel(body, title=title, title_align="left"))
-    events = [e for e in reversed(t.sorted_events()) if e.date <= as_of]
+        _show_fields(screen, t.name, fields, bullets)
     if not events:
         out.print("No events yet: `plnctl checkin " + v.slug + "` logs one.")
         return
     plural = "event" if len(events) == 1 else "events"
+    if screen is not None:
+        _show_history(screen, v.slug, events, show_all=show_all)
+        return
     table = make_table(f"History ({len(events)} {plural}, newest first)")
     for col in ("date", "kind", "note", "link"):
         table.add_column(col, overflow="fold")
     for e in events:
-        note = e.what if e.kind == "share" and e.what else (e.note or "")
-        if e.kind == "share" and e.note:
-            note = f"{note}: {e.note}"
-        kind = e.kind + (" (credited)" if e.role == "from" else "")
-        table.add_row(e.date.isoformat(), kind, styled(note, None), styled(e.link or "", None))
+        table.add_row(
+            e.date.isoformat(),
+            _event_kind(e),
+            styled(_event_note(e), None),
+            styled(e.link or "", None),
+        )
     emit(out, table)
+
+
+# Events `show` lists on a terminal unless --all.
+HISTORY_LIMIT = 15
+
+
+def _event_note(e: Event) -> str:
+    note = e.what if e.kind == "share" and e.what else (e.note or "")
+    if e.kind == "share" and e.note:
+        note = f"{note}: {e.note}"
+    return note
+
+
+def _event_kind(e: Event) -> str:
+    return e.kind + (" (credited)" if e.role == "from" else "")
+
+
+def _show_fields(
+    screen: Console, name: str, fields: Sequence[tuple[str, str]], bullets: Sequence[str]
+) -> None:
+    """The tie's fields and why, in a panel whose long values wrap under themselves."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(justify="right", style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in fields:
+        if value:
+            grid.add_row(key, Text(visible(value)))
+    why = Table.grid(padding=(0, 1))
+    why.add_column(no_wrap=True)
+    why.add_column(overflow="fold")
+    for line in bullets:
+        why.add_row(" -", Text(visible(line)))
+    title = Text(visible(name), "bold")
+    screen.print(Panel(Group(grid, Text(""), why), title=title, title_align="left"))
+
+
+def _show_history(screen: Console, slug: str, events: Sequence[Event], *, show_all: bool) -> None:
+    """The newest events grouped by month, each month with its count; the rest counted."""
+    shown = events if show_all else events[:HISTORY_LIMIT]
+    per_month: dict[tuple[int, int], int] = {}
+    for e in events:
+        key = (e.date.year, e.date.month)
+        per_month[key] = per_month.get(key, 0) + 1
+    kinds = max(fit.cells(_event_kind(e)) for e in shown)
+    plural = "event" if len(events) == 1 else "events"
+    lines = [fit.parts((f"History: {len(events)} {plural}, newest first", "bold"))]
+    month = None
+    for e in shown:
+        if (e.date.year, e.date.month) != month:
+            month = (e.date.year, e.date.month)
+            count = per_month[month]
+            lines.append(fit.parts((f"{MONTHS[month[1] - 1]} {month[0]} ({count})", "bold")))
+        head = f"{e.date.isoformat()}  {_event_kind(e):<{kinds}}  "
+        lines.append(fit.hanging((head, None), (_event_note(e), None), indent=2))
+        if e.link and e.link != _event_note(e):
+            lines.append(fit.command(e.link, 2 + len(head), style="blue"))
+    older = len(events) - len(shown)
+    if older:
+        lines.append(
+            fit.words(
+                f"… {older} older {'event' if older == 1 else 'events'} "
+                f"(`plnctl show {slug} --all`)",
+                "dim",
+            )
+        )
+    fit.show(lines, screen)
 
 
 def shares_table(records: Sequence[ShareRecord]) -> None:

@@ -1,0 +1,42 @@
+"""Commands that picture the network: stats (activity over time) and map (an HTML ego map)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from plnctl.app import app, as_of_date, network_of
+from plnctl.commands.overview import AS_OF_HELP, JSON_HELP
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    weeks: Annotated[
+        int,
+        typer.Option(
+            "--weeks", "-w", metavar="N", min=1, max=520, help="Weeks in the weekly chart."
+        ),
+    ] = 26,
+    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Show your activity over time: a year's heatmap, weekly events, ties and topics.
+
+    Example: plnctl stats --weeks 12
+    """
+    from plnctl.render import charts, jsondoc
+    from plnctl.render.terminal import warn_skipped
+
+    when = as_of_date(as_of)
+    result, problems = network_of(ctx, quiet=json).activity(when, weeks=weeks)
+    warnings = warn_skipped(problems)
+    if json:
+        jsondoc.print_json(jsondoc.stats_json(result, warnings))
+    else:
+        charts.stats(result)
+
+
+__all__ = ["Path", "stats"]
