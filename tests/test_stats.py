@@ -119,8 +119,8 @@ def test_stats_fits_a_terminal(cli: Cli, tmp_path: Path, terminal: Run, width: i
         "Topics with the most engagement",
     ):
         assert heading in screen.rows
-    # 8 ties in 30 cells: 5 strong end at cell 19, 7 at 26, 8 at 30.
-    assert "  2025-06  " + "█" * 19 + "▒" * 7 + "░" * 4 + " 5/2/1" in screen.rows
+    # 11 ties in 30 cells: 7 strong end at cell 19, 10 at 27, 11 at 30.
+    assert "  2025-06  " + "█" * 19 + "▒" * 8 + "░" * 3 + " 7/3/1" in screen.rows
     assert any(row.startswith("  learning design  ") for row in screen.rows)
 
 

@@ -116,3 +116,12 @@ def promising(
             found.append(Promising(tie.slug, tie.name, tie.kind, topics, engagement))
     found.sort(key=lambda p: (-p.engagement, p.name.casefold(), p.slug))
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """What review adds to the ties it lists: goals with holes, the next rung, promising ties."""
+
+    holes: tuple[GoalHole, ...]
+    rungs: tuple[Rung, ...]
+    promising: tuple[Promising, ...]

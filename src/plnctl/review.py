@@ -17,6 +17,7 @@ from plnctl.ties import (
 )
 
 if TYPE_CHECKING:
+    from plnctl.growth import GoalHole, Growth, Promising, Rung
     from plnctl.index import TieSummary
     from plnctl.model import Tie
 
@@ -25,10 +26,13 @@ if TYPE_CHECKING:
 
 # Sections in the order docs/model.md gives them. A new section is a key here
 # and a title below: the screen lays out every section alike (render/tables.py).
-SECTIONS = ("at-risk", "due", "dormant", "taking")
+SECTIONS = ("at-risk", "due", "goals", "next-rung", "promising", "dormant", "taking")
 SECTION_TITLES = {
     "at-risk": "Strong ties you are about to lose",
     "due": "Weak ties due for a visit",
+    "goals": "Goals with holes",
+    "next-rung": "Ready for the next rung",
+    "promising": "Promising: weak ties rising on your goals",
     "dormant": "Dormant ties: revive or subtract?",
     "taking": "People you only take from",
     "ok": "Everything else",
@@ -79,6 +83,8 @@ class Item:
     reasons: list[str] = field(default_factory=list)
     advice: str = ""
     command: str | None = None
+    # Within the learning sections, lower comes first (see _urgency).
+    rank: float = 0.0
 
     @property
     def next_step(self) -> str:
@@ -92,13 +98,22 @@ class Review:
     items: list[Item]
     participation: Participation
     hidden: dict[str, int]
+    # Active goals with holes, in goal order: the "goals" section, which lists goals, not ties.
+    goals: tuple[GoalHole, ...] = ()
 
     def sections(self) -> list[tuple[str, str, list[Item]]]:
-        """(key, title, items) of each section with items, in review order."""
+        """(key, title, items) of each section with something in it, in review order.
+
+        The "goals" section has no items: its entries are `goals`.
+        """
         grouped: dict[str, list[Item]] = {}
         for item in self.items:
             grouped.setdefault(item.section, []).append(item)
-        return [(key, SECTION_TITLES.get(key, key), items) for key, items in grouped.items()]
+        if self.goals:
+            grouped["goals"] = []
+        order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
+        keys = sorted(grouped, key=lambda key: order.get(key, len(order)))
+        return [(key, SECTION_TITLES.get(key, key), grouped[key]) for key in keys]
 
 
 def _days(n: int | None) -> str:
@@ -183,12 +198,17 @@ def build_review(
     *,
     show_all: bool = False,
     public_shares: Iterable[dt.date] = (),
+    growth: Growth | None = None,
 ) -> Review:
     """Sections in the order of docs/model.md; within each, the most urgent first.
 
     `public_shares` are the dates of shares posted to no tie: they belong to
-    no section but count towards the participation stage.
+    no section but count towards the participation stage. `growth` brings
+    the learning sections (goals with holes, the next rung, promising ties);
+    a tie appears once, in the first section that holds it.
     """
+    rungs = {r.slug: r for r in growth.rungs} if growth else {}
+    rising = {p.slug: p for p in growth.promising} if growth else {}
     items: list[Item] = []
     hidden = {"archived": 0, "snoozed": 0}
     from plnctl.index import TieSummary
@@ -213,6 +233,9 @@ def build_review(
                 continue
         v = tie_view(slug, tie, as_of, settings)
         section, reasons = _reasons(v, as_of, settings)
+        if section in (None, "dormant", "taking") and (slug in rungs or slug in rising):
+            items.append(_growth_item(v, reasons, rungs.get(slug), rising.get(slug)))
+            continue
         if section is None:
             if not show_all:
                 continue
@@ -221,12 +244,45 @@ def build_review(
         items.append(Item(v, section, reasons, *_next_step(v, section)))
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
     items.sort(key=lambda it: (order.get(it.section, len(order)), *_urgency(it)))
-    return Review(as_of, items, participation_stage(total, giving, settings), hidden)
+    stage = participation_stage(total, giving, settings)
+    return Review(as_of, items, stage, hidden, growth.holes if growth else ())
+
+
+def _growth_item(
+    v: TieView, reasons: list[str], rung: Rung | None, rising: Promising | None
+) -> Item:
+    """A tie of the next-rung or the promising section, with what to do next."""
+    if rung is not None:
+        kind = "comment" if rung.ladder == "listening" else "converse"
+        return Item(
+            v,
+            "next-rung",
+            [
+                f"{rung.ladder}: {rung.events} events in the last 180 days, "
+                + ("all reading" if rung.ladder == "listening" else "no conversation yet"),
+                *reasons,
+            ],
+            f"{rung.next_step}, then",
+            f"plnctl checkin {v.slug} --kind {kind}",
+            rank=-rung.events,
+        )
+    assert rising is not None
+    goals = ", ".join(rising.topics)
+    return Item(
+        v,
+        "promising",
+        [f"rising on your goal {goals}: it may become strong", *reasons],
+        "engage again soon, then",
+        f"plnctl checkin {v.slug}",
+        rank=-rising.engagement,
+    )
 
 
 def _urgency(item: Item) -> tuple[float, str]:
     d = item.view.derived
-    if item.section == "taking":
+    if item.section in ("next-rung", "promising"):
+        key = item.rank
+    elif item.section == "taking":
         key = d.reciprocity.p
     elif item.section == "dormant":
         key = -(d.days_since or 0)

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 from plnctl.model import Event, Tie
+from plnctl.profile import Goal, Offer, Profile, Project
 from plnctl.store import Store
 
 
@@ -66,11 +67,32 @@ SAMPLE: list[tuple[str, str, dict[str, object], list[Pattern]]] = [
     (
         "Lena Fischer",
         "person",
-        {"topics": ["peer learning"], "via": "ben-tanaka"},
+        {"topics": ["peer learning"], "via": "ben-tanaka", "learning": ["machine learning"]},
         [Pattern(40, 5, 9, ("read", "comment"))],
     ),
+    (
+        "Farah Haddad",
+        "person",
+        {"topics": ["statistics"], "via": "ada-okafor", "url": "https://farah.example.org"},
+        [Pattern(200, 2, 6, ("read",))],
+    ),
+    (
+        "Simply Statistics",
+        "source",
+        {
+            "topics": ["statistics"],
+            "url": "https://simplystats.example.org/feed.xml",
+            "site_url": "https://simplystats.example.org",
+        },
+        [Pattern(150, 1, 4, ("read",))],
+    ),
+    (
+        "Kai Müller",
+        "person",
+        {"topics": ["machine learning"], "via": "ada-okafor"},
+        [Pattern(170, 170, 1, ("read",)), Pattern(30, 5, 12, ("read", "comment"))],
+    ),
 ]
-
 
 # What the sample passed along, so `plnctl shares` shows titles, not "(untitled)".
 SHARED = (
@@ -114,4 +136,28 @@ def build(store: Store, today: dt.date, seed: int = 7) -> list[str]:
         slug = slugify(name)
         store.save(slug, tie)
         slugs.append(slug)
+    store.save_profile(sample_profile(today))
     return slugs
+
+
+def sample_profile(today: dt.date) -> Profile:
+    """Your side of the demo: what you are learning, can help with, and make."""
+    day = dt.timedelta(days=1)
+    added = today - 90 * day
+    return Profile(
+        name="Sam Rivera",
+        about="Secondary-school teacher, learning to teach with data.",
+        links=["https://sam.example.org"],
+        learn=[
+            Goal("machine learning", why="to read the studies my students cite", added=added),
+            Goal(
+                "statistics",
+                why="to run my own classroom studies",
+                added=added,
+                until=today + 120 * day,
+            ),
+            Goal("open education", added=added, done=today - 30 * day),
+        ],
+        teach=[Offer("learning design", "I run workshops for new teachers", added)],
+        projects=[Project("Open stats notes", "https://sam.example.org/stats")],
+    )

@@ -80,12 +80,8 @@ def teach(
     lines.teaching_set(topic.strip(), network.teach(topic, note=note))
 
 
-profile_app = typer.Typer(
-    name="profile",
-    help="Your peer-learning profile: what you learn, what you can teach, your projects.",
-    no_args_is_help=False,
-    rich_markup_mode=None,
-)
+# Its help is the callback's docstring, as for every command.
+profile_app = typer.Typer(name="profile", no_args_is_help=False, rich_markup_mode=None)
 app.add_typer(profile_app)
 
 

@@ -9,7 +9,8 @@ Its methods are grouped by what they do, one module each: `base` (finding
 ties, the lock, the settings), `queries` (reads), `tracking` (add, checkin,
 share, set), `curation` (edit, rename, merge, archive, rm, snooze, spread),
 `exchange` (import, export, the demo), `personal` (your profile and goals)
-and `expertise` (who knows what: topics, who, scouts, suggest, growth).
+and `expertise` (who knows what: topics, who, scouts, suggest, growth), which
+`queries` builds on.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 from plnctl.network.base import ShareRecord
 from plnctl.network.curation import Curation, Merged, Renamed
 from plnctl.network.exchange import Exchange, Exported
-from plnctl.network.expertise import Expertise
 from plnctl.network.personal import Personal
 from plnctl.network.queries import Queries
 from plnctl.network.tracking import Tracking, looks_like_url
@@ -32,5 +32,5 @@ __all__ = [
 ]
 
 
-class Network(Queries, Tracking, Curation, Exchange, Personal, Expertise):
+class Network(Queries, Tracking, Curation, Exchange, Personal):
     """A data directory as a network of ties, on one day: see the module's docstring."""

@@ -10,21 +10,13 @@ from typing import TYPE_CHECKING
 from plnctl.network.base import NetworkBase, Problems
 
 if TYPE_CHECKING:
-    from plnctl.growth import GoalHole, Promising, Rung
+    from plnctl.growth import Growth
     from plnctl.learning import LearningTie, TopicIndex
     from plnctl.profile import Card, Goal, Profile
+    from plnctl.review import TieData
     from plnctl.routing import Recipient
     from plnctl.scout import Scout, ViaChain
     from plnctl.topic import TopicRow, WhoKnows
-
-
-@dataclass(frozen=True)
-class Growth:
-    """What review adds once you have goals: holes, the next rung, promising ties."""
-
-    holes: tuple[GoalHole, ...]
-    rungs: tuple[Rung, ...]
-    promising: tuple[Promising, ...]
 
 
 @dataclass(frozen=True)
@@ -39,13 +31,20 @@ class Lineage:
 class Expertise(NetworkBase):
     def learning_ties(self, as_of: dt.date) -> tuple[list[LearningTie], Problems]:
         """Every readable tie as the learning model reads it, as of a day (from the index)."""
+        summaries, problems = self.summaries(as_of)
+        return self._as_learning(summaries, as_of), problems
+
+    def _as_learning(
+        self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date
+    ) -> list[LearningTie]:
+        """Ties (whole, or summaries from the index) as the learning model reads them."""
+        from plnctl.index import TieSummary
         from plnctl.learning import LearningTie, learning_tie
 
-        summaries, problems = self.summaries(as_of)
         settings = self.settings
         ties = []
         for slug, s in summaries:
-            derived = s.derived_as_of(as_of, settings)
+            derived = s.derived_as_of(as_of, settings) if isinstance(s, TieSummary) else None
             events = tuple(s.topic_moments())
             if derived is None:
                 ties.append(
@@ -61,7 +60,7 @@ class Expertise(NetworkBase):
                         s.archived, events, derived,
                     )
                 )  # fmt: skip
-        return ties, problems
+        return ties
 
     def goals(self) -> list[Goal]:
         """Your learning goals, done and dropped ones too (`_profile.toml`)."""
@@ -112,19 +111,19 @@ class Expertise(NetworkBase):
         found = route(index, wanted, as_of, self.settings, include_sources=include_sources)
         return found, problems
 
-    def growth(self, as_of: dt.date) -> tuple[Growth, Problems]:
+    def growth_of(self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date) -> Growth:
         """Goals with holes, strong people ready for the next rung, promising weak ties."""
-        from plnctl.growth import goal_holes, next_rung, promising
+        from plnctl.growth import Growth, goal_holes, next_rung, promising
+        from plnctl.learning import topic_index
 
         goals = self.goals()
-        index, problems = self._index(as_of)
         settings = self.settings
-        found = Growth(
+        index = topic_index(self._as_learning(summaries, as_of), as_of, settings)
+        return Growth(
             goal_holes(index, goals, as_of, settings),
             next_rung(index, as_of, settings),
             promising(index, goals, as_of, settings),
         )
-        return found, problems
 
     def profile_with_coverage(self, as_of: dt.date) -> tuple[Profile, tuple[TopicRow, ...]]:
         """Your profile, and for each goal active on `as_of` its row of the topic list."""

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from plnctl.errors import TieFileError
-from plnctl.network.base import NetworkBase, Problems, ShareRecord
+from plnctl.network.base import Problems, ShareRecord
+from plnctl.network.expertise import Expertise
 
 if TYPE_CHECKING:
     from plnctl.activity import Activity
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from plnctl.review import Review, TieData, TieView
 
 
-class Queries(NetworkBase):
+class Queries(Expertise):
     def view(self, slug: str, as_of: dt.date) -> TieView:
         """One whole tie with everything derived from it as of `as_of`."""
         from plnctl.review import tie_view
@@ -35,7 +36,10 @@ class Queries(NetworkBase):
         ties: Sequence[tuple[str, TieData]]
         ties, problems = self.summaries(as_of) if use_index else self.ties()
         public = self.public_share_dates(problems)
-        result = build_review(ties, as_of, self.settings, show_all=show_all, public_shares=public)
+        growth = self.growth_of(ties, as_of)
+        result = build_review(
+            ties, as_of, self.settings, show_all=show_all, public_shares=public, growth=growth
+        )
         return result, len(ties), problems
 
     def activity(self, as_of: dt.date, *, weeks: int = 26) -> tuple[Activity, Problems]:

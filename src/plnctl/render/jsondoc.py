@@ -158,6 +158,27 @@ def review_json(result: Review, warnings: list[str]) -> dict[str, Any]:
             "stage": p.stage,
         },
         "hidden": dict(result.hidden),
+        "goals": [
+            {
+                "topic": h.topic,
+                "key": h.key,
+                "flags": list(h.flags),
+                "why": h.goal.why,
+                "until": _iso(h.goal.until),
+                "candidates": [
+                    {
+                        "slug": k.slug,
+                        "name": k.name,
+                        "kind": k.kind,
+                        "status": k.status,
+                        "engagement": round(k.engagement, 2),
+                    }
+                    for k in h.candidates
+                ],
+                "scout": None if h.scout is None else {"slug": h.scout.slug, "name": h.scout.name},
+            }
+            for h in result.goals
+        ],
         "warnings": warnings,
     }
 

@@ -23,6 +23,7 @@ from plnctl.render.terminal import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from plnctl.growth import GoalHole
     from plnctl.model import Event
     from plnctl.network import ShareRecord
     from plnctl.review import Item, Review, TieView
@@ -83,14 +84,18 @@ def review_table(
             fit.words("Nothing needs attention. Keep reading, and pass along what you learn.")
         )
     cap = None if show_all else limit
-    for _, title, items in result.sections():
-        shown = items if cap is None else items[:cap]
+    for key, title, items in result.sections():
+        count = len(result.goals) if key == "goals" else len(items)
         lines.append(fit.words(""))
-        lines.append(fit.parts((f"{title} ({len(items)})", "bold")))
-        for item in shown:
-            lines.extend(_review_block(item, result.as_of))
-        if len(shown) < len(items):
-            more = len(items) - len(shown)
+        lines.append(fit.parts((f"{title} ({count})", "bold")))
+        if key == "goals":
+            for hole in result.goals[:cap]:
+                lines.extend(_goal_block(hole))
+        else:
+            for item in items[:cap]:
+                lines.extend(_review_block(item, result.as_of))
+        if cap is not None and count > cap:
+            more = count - cap
             lines.append(fit.words(f"… {more} more (`plnctl review --all` shows them)", "dim", 2))
     fit.show(lines, terminal())
 
@@ -121,6 +126,27 @@ def _review_block(item: Item, as_of: dt.date) -> list[fit.Line]:
         block.append(fit.words(item.advice, None, 4))
     if item.command:
         block.append(fit.command(item.command, 6))
+    return block
+
+
+def _goal_block(hole: GoalHole) -> list[fit.Line]:
+    """A goal with holes: the goal and its flags, then the ties that could fill them."""
+    import shlex
+
+    block = [fit.parts((hole.topic, "bold"), (", ".join(hole.flags), "yellow"), indent=2)]
+    if hole.candidates:
+        names = ", ".join(f"{k.name} ({k.slug})" for k in hole.candidates)
+        block.append(fit.words(f"could become strong: {names}", None, 4))
+        block.append(fit.words("engage with one of them, or see everyone on it:", None, 4))
+        block.append(fit.command(f"plnctl who {shlex.quote(hole.topic)}", 6))
+    elif hole.scout is not None:
+        block.append(
+            fit.words(f"no weak tie on it yet; ask your best scout, {hole.scout.name}:", None, 4)
+        )
+        block.append(fit.command(f"plnctl checkin {hole.scout.slug} --kind ask", 6))
+    else:
+        block.append(fit.words("nobody on it yet: find someone who writes about it, then", None, 4))
+        block.append(fit.command(f"plnctl add NAME --topic {shlex.quote(hole.topic)}", 6))
     return block
 
 

@@ -65,7 +65,7 @@ def topics_table(rows: Sequence[TopicRow], as_of: dt.date) -> None:
         emit(out, table)
     if any(set(r.flags) & {"gap", "no-people", "single"} for r in goals):
         write_lines(
-            ["Fill a hole: `plnctl who TOPIC` shows who is on it; `plnctl scouts` whom to ask."]
+            ["Fill a hole: `plnctl who TOPIC` shows who is on it, `plnctl scouts` whom to ask."]
         )
 
 
