@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import tempfile
@@ -16,8 +15,7 @@ from typing import Any
 
 import pytest
 
-SRC = Path(__file__).resolve().parent.parent / "src"
-TODAY = "2025-06-30"
+from helpers import TODAY, Ties, plnctl_env
 
 
 @dataclass
@@ -62,8 +60,7 @@ class Cli:
 
     def process(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         """plnctl as a separate process (python -m plnctl), using this checkout's source."""
-        env = {**os.environ, "PYTHONPATH": str(SRC)}
-        env.update(kwargs.pop("env", {}))
+        env = plnctl_env(**kwargs.pop("env", {}))
         return subprocess.run(
             [sys.executable, "-m", "plnctl", *args],
             capture_output=True,
@@ -101,3 +98,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def cli(data_dir: Path) -> Cli:
     return Cli(data_dir)
+
+
+@pytest.fixture
+def ties(data_dir: Path) -> Ties:
+    """Writes tie files straight into the test's data directory, without plnctl."""
+    return Ties(data_dir)

@@ -6,10 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import Cli
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(root.iterdir()) if p.is_file()}
+from helpers import snapshot
 
 
 def two_ties(cli: Cli) -> None:

@@ -23,7 +23,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conftest import TODAY, Cli, Result
+from conftest import Cli, Result
+from helpers import TODAY
 from plnctl.model import name_key
 from plnctl.network import looks_like_url
 
