@@ -1,4 +1,4 @@
-"""Shared test helpers: tie files written straight to disk, histories, environments."""
+"""Shared test helpers: tie files written straight to disk, histories, example budgets."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from hypothesis import settings
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 TODAY = "2025-06-30"
 DAY = dt.date.fromisoformat(TODAY)
+
+# What the ci profile runs per property when a test names no budget of its own.
+FULL_EXAMPLES = 100
 
 Moment = tuple[dt.date, str]
 EventSpec = tuple[dt.date | str, str] | Mapping[str, Any]
@@ -179,3 +183,15 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def plnctl_env(**extra: str) -> dict[str, str]:
     """The environment for a child process that imports this checkout's plnctl."""
     return {**os.environ, "PYTHONPATH": str(SRC), **extra}
+
+
+# -- hypothesis -----------------------------------------------------------------
+
+
+def examples(full: int) -> int:
+    """A property's example budget: `full` under the ci profile, scaled to the loaded one.
+
+    Call it in `@settings(max_examples=examples(300))`: the dev profile then runs a
+    fifth of that, and the full run exactly `full`.
+    """
+    return max(10, full * settings().max_examples // FULL_EXAMPLES)

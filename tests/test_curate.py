@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
+from helpers import examples
 from plnctl.curate import merge_ties, plan_spread, snooze_date
 from plnctl.errors import InvalidValueError
 from plnctl.model import Event, Tie, unique_slug
@@ -566,7 +567,7 @@ def test_spread_follows_the_review(cli: Cli) -> None:
     assert "snoozed_until" not in cli.read_tie("due-strong")
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(
     st.lists(st.sampled_from("abcdefgh"), max_size=6, unique=True),
     st.lists(st.sampled_from("abcdefgh"), max_size=6, unique=True),

@@ -10,9 +10,13 @@ import time
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from conftest import Cli
 from helpers import notes_of, plnctl_env
 from plnctl.store import Store
+
+pytestmark = pytest.mark.slow  # real processes, killed over several rounds: seconds each
 
 PLNCTL = [sys.executable, "-m", "plnctl"]
 
