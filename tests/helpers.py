@@ -47,7 +47,7 @@ EVENT_FIELDS = ("id", "date", "kind", "note", "link", "what", "role")
 
 
 def weekly(n: int, end: dt.date, kind: str = "read") -> list[Moment]:
-    """`n` events a week apart, the newest on `end`, newest first (as check-ins log them)."""
+    """`n` events a week apart, newest first, the newest on `end`."""
     return [(end - dt.timedelta(days=7 * k), kind) for k in range(n)]
 
 
