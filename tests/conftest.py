@@ -1,4 +1,9 @@
-"""Every test gets its own data directory and a fixed 'today'; nothing touches real data."""
+"""Every test gets its own data directory and a fixed 'today'; nothing touches real data.
+
+A plain `python -m pytest` is the quick loop: it leaves out the tests marked `slow`
+(crash, fuzz, stateful) and runs properties under the `dev` hypothesis profile.
+`python -m pytest --slow` is the full suite, as CI runs it, under the `ci` profile.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
-SRC = Path(__file__).resolve().parent.parent / "src"
-TODAY = "2025-06-30"
+from helpers import FULL_EXAMPLES, TODAY, Ties, plnctl_env
+
+# Profiles: `dev` for the quick loop, `ci` for the full run (--slow) and whenever CI is
+# set; HYPOTHESIS_PROFILE picks one by name. Tests state their budget for the full run
+# with helpers.examples(), which dev scales down to a fifth.
+#
+# dev draws new random examples on every run: many quick runs together explore more than
+# one fixed seed would, and the example database in .hypothesis/ replays a failure first.
+# ci is derandomized, as hypothesis's own ci profile is: its examples depend only on the
+# code, so a red build is never bad luck and `python -m pytest --slow` anywhere draws the
+# very same examples; print_blob shows how to replay a failure.
+# Both start from hypothesis's defaults, not from whatever profile it loaded on import
+# (under CI it loads its own ci profile, which would leak into dev).
+DEFAULTS = settings.get_profile("default")
+settings.register_profile("dev", DEFAULTS, max_examples=FULL_EXAMPLES // 5)
+settings.register_profile(
+    "ci", DEFAULTS, max_examples=FULL_EXAMPLES, derandomize=True, database=None, print_blob=True
+)
+
+SLOW_LEFT_OUT = pytest.StashKey[int]()
 
 
 @dataclass
@@ -63,8 +87,7 @@ class Cli:
 
     def process(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         """plnctl as a separate process (python -m plnctl), using this checkout's source."""
-        env = {**os.environ, "PYTHONPATH": str(SRC)}
-        env.update(kwargs.pop("env", {}))
+        env = plnctl_env(**kwargs.pop("env", {}))
         return subprocess.run(
             [sys.executable, "-m", "plnctl", *args],
             capture_output=True,
@@ -80,6 +103,41 @@ class Cli:
     def read_tie(self, slug: str) -> dict[str, Any]:
         with self.tie_file(slug).open("rb") as handle:
             return tomllib.load(handle)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (crash, fuzz, stateful): the full suite",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    full = config.getoption("--slow") or bool(os.environ.get("CI"))
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if full else "dev"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # An explicit -m expression decides by itself (`-m slow` runs only the slow tests).
+    if config.getoption("--slow") or config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+        config.hook.pytest_deselected(items=slow)
+    config.stash[SLOW_LEFT_OUT] = len(slow)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    left_out = config.stash.get(SLOW_LEFT_OUT, 0)
+    if left_out:
+        tests = "1 slow test was" if left_out == 1 else f"{left_out} slow tests were"
+        terminalreporter.write_line(
+            f"{tests} not run (crash, fuzz, stateful); run everything: python -m pytest --slow"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -165,3 +223,9 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Run:
         return Screen(width, written, rows)
 
     return run
+
+
+@pytest.fixture
+def ties(data_dir: Path) -> Ties:
+    """Writes tie files straight into the test's data directory, without plnctl."""
+    return Ties(data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
+from helpers import DAY, Ties, days_ago, weekly
 
 
 def test_add_writes_one_toml_file_and_prints_the_slug(cli: Cli) -> None:
@@ -279,16 +281,9 @@ def test_set_refuses_nothing_and_unknown_labels(cli: Cli) -> None:
     assert cli("set", "ann", "--pin", "maybe").code == 2
 
 
-def weekly_history(cli: Cli, slug: str, weeks: int, end_days_ago: int) -> None:
-    for k in range(weeks):
-        cli.ok("checkin", slug, "--on", f"{end_days_ago + 7 * k}d")
-
-
-def test_show_json_reproduces_the_model_checks(cli: Cli) -> None:
-    cli.ok("add", "Steady")
-    cli.ok("add", "Faded")
-    weekly_history(cli, "steady", 20, 0)
-    weekly_history(cli, "faded", 12, 60)
+def test_show_json_reproduces_the_model_checks(cli: Cli, ties: Ties) -> None:
+    ties.write("steady", events=weekly(20, DAY))
+    ties.write("faded", events=weekly(12, DAY - dt.timedelta(days=60)))
     steady = json.loads(cli.ok("show", "steady", "--json", "--as-of", "2025-06-30").out)
     assert (
         steady["score"],
@@ -345,11 +340,10 @@ def test_tie_with_no_events_in_json(cli: Cli) -> None:
     assert {k: doc[k] for k in expected} == expected
 
 
-def test_list_filters_and_json(cli: Cli) -> None:
-    cli.ok("add", "Ann", "--topic", "Python", "--tag", "work")
-    cli.ok("add", "Blog", "--kind", "site", "--topic", "python")
-    cli.ok("add", "Cy")
-    weekly_history(cli, "ann", 20, 0)
+def test_list_filters_and_json(cli: Cli, ties: Ties) -> None:
+    ties.write("ann", topics=["Python"], tags=["work"], events=weekly(20, DAY))
+    ties.write("blog", kind="source", topics=["python"])
+    ties.write("cy")
 
     def slugs(*args: str) -> list[str]:
         return [t["slug"] for t in json.loads(cli.ok("list", "--json", *args).out)]
@@ -364,16 +358,14 @@ def test_list_filters_and_json(cli: Cli) -> None:
     assert "Ann" in plain and "\x1b[" not in plain
 
 
-def test_review_orders_sections_and_gives_reasons(cli: Cli) -> None:
-    for name in ("Strong Lapsing", "Weak Due", "Weak Lapsing", "Dormant", "Taker", "Fine"):
-        cli.ok("add", name)
-    weekly_history(cli, "strong-lapsing", 12, 30)  # still strong, but a month quiet
-    cli.ok("checkin", "weak-due", "--on", "100d")  # interval 90 default: due
-    cli.ok("checkin", "weak-lapsing", "--on", "300d")  # 300/90 >= 3: lapsing
-    cli.ok("checkin", "dormant", "--on", "400d")
-    for ago in ("1d", "2d", "3d"):
-        cli.ok("checkin", "taker", "--kind", "help-received", "--on", ago)
-    cli.ok("checkin", "fine", "--on", "1d")
+def test_review_orders_sections_and_gives_reasons(cli: Cli, ties: Ties) -> None:
+    # still strong, but a month quiet
+    ties.write("strong-lapsing", events=weekly(12, DAY - dt.timedelta(days=30)))
+    ties.write("weak-due", events=days_ago(100))  # interval 90 default: due
+    ties.write("weak-lapsing", events=days_ago(300))  # 300/90 >= 3: lapsing
+    ties.write("dormant", events=days_ago(400))
+    ties.write("taker", events=days_ago(1, 2, 3, kind="help-received"))
+    ties.write("fine", events=days_ago(1))
     result = cli.ok("review", "--json")
     assert result.err == ""
     doc = json.loads(result.out)

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
+from helpers import Ties
 from plnctl.complete import data_dir_of, label_candidates, read_heads, tie_candidates
 
 
 @pytest.fixture
-def network(cli: Cli) -> Cli:
-    cli.ok("add", "Ann Lee", "--topic", "pedagogy", "--tag", "colleague")
-    cli.ok("add", "Ben Tanaka", "--topic", "Open Education", "--topic", "pedagogy")
-    cli.ok("add", "Open Pedagogy Blog", "--kind", "blog", "--tag", "feeds", "--tag", "Colleague")
-    cli.ok("checkin", "ann", "--on", "2025-06-01")
+def network(cli: Cli, ties: Ties) -> Cli:
+    ties.write("ann-lee", topics=["pedagogy"], tags=["colleague"], events=[("2025-06-01", "read")])
+    ties.write("ben-tanaka", topics=["Open Education", "pedagogy"])
+    ties.write("open-pedagogy-blog", kind="source", tags=["feeds", "Colleague"])
     return cli
 
 

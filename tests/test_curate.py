@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
+from helpers import Ties, examples
 from plnctl.dates import snooze_date
 from plnctl.errors import InvalidValueError
 from plnctl.merging import Folded, fold_into
@@ -441,9 +442,9 @@ def test_rm_removes_an_unreadable_file(cli: Cli) -> None:
 # -- snooze -----------------------------------------------------------------
 
 
-def _due_tie(cli: Cli) -> None:
-    cli.ok("add", "Ann Lee")
-    cli.ok("checkin", "ann", "--on", "2025-01-01")
+@pytest.fixture
+def due_tie(ties: Ties) -> None:
+    ties.write("ann-lee", events=[("2025-01-01", "read")])
 
 
 def _review_slugs(cli: Cli, *args: str) -> list[str]:
@@ -451,8 +452,8 @@ def _review_slugs(cli: Cli, *args: str) -> list[str]:
     return [item["slug"] for item in doc["items"]]
 
 
+@pytest.mark.usefixtures("due_tie")
 def test_snooze_for_days_hides_until_then(cli: Cli) -> None:
-    _due_tie(cli)
     assert _review_slugs(cli) == ["ann-lee"]
     assert cli.ok("snooze", "ann", "--for", "14").out == "snoozed ann-lee until 2025-07-14\n"
     assert cli.read_tie("ann-lee")["snoozed_until"] == dt.date(2025, 7, 14)
@@ -463,8 +464,8 @@ def test_snooze_for_days_hides_until_then(cli: Cli) -> None:
     assert "snoozed_until" not in cli.read_tie("ann-lee")
 
 
+@pytest.mark.usefixtures("due_tie")
 def test_snooze_until_a_date_and_off(cli: Cli) -> None:
-    _due_tie(cli)
     cli.ok("snooze", "ann", "--until", "2025-08-01")
     assert cli.read_tie("ann-lee")["snoozed_until"] == dt.date(2025, 8, 1)
     result = cli.ok("snooze", "ann", "--off")
@@ -484,8 +485,8 @@ def test_snooze_until_a_date_and_off(cli: Cli) -> None:
         (("--for", "0"), "--for must be between"),
     ],
 )
+@pytest.mark.usefixtures("due_tie")
 def test_snooze_refuses_bad_options(cli: Cli, args: tuple[str, ...], message: str) -> None:
-    _due_tie(cli)
     result = cli.fails("snooze", "ann", *args)
     assert message in result.err
     assert "snoozed_until" not in cli.read_tie("ann-lee")
@@ -503,24 +504,18 @@ def test_snooze_date() -> None:
 # -- spread -----------------------------------------------------------------
 
 
-def _backlog(cli: Cli) -> None:
+def test_spread_staggers_the_due_ties(cli: Cli, ties: Ties) -> None:
     # Weak ties with one old read: expected every 90 days.
-    for name, last in [
-        ("Lapsing", "2024-10-01"),  # 272 days: lapsing
-        ("Overdue", "2025-01-01"),  # 180 days: overdue
-        ("Overdue Too", "2025-02-01"),  # 149 days: overdue
-        ("Due", "2025-03-20"),  # 102 days: due
-        ("Fine", "2025-06-01"),  # ok
-        ("Old", "2024-01-01"),  # dormant
-        ("Hidden", "2025-01-01"),  # archived
+    for slug, last in [
+        ("lapsing", "2024-10-01"),  # 272 days: lapsing
+        ("overdue", "2025-01-01"),  # 180 days: overdue
+        ("overdue-too", "2025-02-01"),  # 149 days: overdue
+        ("due", "2025-03-20"),  # 102 days: due
+        ("fine", "2025-06-01"),  # ok
+        ("old", "2024-01-01"),  # dormant
     ]:
-        cli.ok("add", name)
-        cli.ok("checkin", name, "--on", last)
-    cli.ok("archive", "hidden")
-
-
-def test_spread_staggers_the_due_ties(cli: Cli) -> None:
-    _backlog(cli)
+        ties.write(slug, events=[(last, "read")])
+    ties.write("hidden", events=[("2025-01-01", "read")], archived=True)
     dry = cli.ok("spread", "--dry-run")
     assert "nothing was changed" in dry.err
     assert "snoozed_until" not in cli.read_tie("overdue")
@@ -562,18 +557,15 @@ def test_unique_slug() -> None:
     assert unique_slug("ann", ["ann", "ann-2"]) == "ann-3"
 
 
-def test_spread_follows_the_review(cli: Cli) -> None:
+def test_spread_follows_the_review(cli: Cli, ties: Ties) -> None:
     # Two strong ties: one lapsing (at risk in the review), one only just due
     # (not in the review, so left alone).
-    for name, days in [
-        ("Lapsing Strong", ("05-01", "05-02", "05-03")),
-        ("Due Strong", ("06-10", "06-11", "06-12")),
+    for slug, days in [
+        ("lapsing-strong", ("05-01", "05-02", "05-03")),
+        ("due-strong", ("06-10", "06-11", "06-12")),
     ]:
-        cli.ok("add", name)
-        for day in days:
-            cli.ok("checkin", name, "--kind", "converse", "--on", f"2025-{day}")
-    cli.ok("add", "Overdue")
-    cli.ok("checkin", "overdue", "--on", "2025-01-01")
+        ties.write(slug, events=[(f"2025-{day}", "converse") for day in days])
+    ties.write("overdue", events=[("2025-01-01", "read")])
     assert _review_slugs(cli) == ["lapsing-strong", "overdue"]
     result = cli.ok("spread", "--over", "10")
     assert result.out.splitlines() == [
@@ -583,7 +575,7 @@ def test_spread_follows_the_review(cli: Cli) -> None:
     assert "snoozed_until" not in cli.read_tie("due-strong")
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(
     st.lists(st.sampled_from("abcdefgh"), max_size=6, unique=True),
     st.lists(st.sampled_from("abcdefgh"), max_size=6, unique=True),

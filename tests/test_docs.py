@@ -13,6 +13,7 @@ import typer.main
 
 import plnctl.commands  # noqa: F401  (registers the commands)
 from conftest import Cli
+from helpers import weekly
 from plnctl.app import app
 from plnctl.model import Event, Tie
 from plnctl.render.jsondoc import event_json, review_json, share_json, show_json, tie_json
@@ -137,14 +138,10 @@ def test_every_tie_field_is_documented_in_the_data_format() -> None:
     assert not missing, f"docs/data-format.md does not describe: {missing}"
 
 
-def weekly(last: dt.date, count: int) -> list[tuple[dt.date, str]]:
-    return [(last - dt.timedelta(weeks=i), "read") for i in range(count)]
-
-
 def test_the_worked_example_in_the_model_doc_is_what_plnctl_computes() -> None:
     text = (DOCS / "model.md").read_text(encoding="utf-8")
-    steady = derive(weekly(AS_OF, 20), AS_OF, Settings())
-    faded = derive(weekly(AS_OF - dt.timedelta(days=60), 12), AS_OF, Settings())
+    steady = derive(weekly(20, AS_OF), AS_OF, Settings())
+    faded = derive(weekly(12, AS_OF - dt.timedelta(days=60)), AS_OF, Settings())
     assert (round(steady.score, 2), steady.status, steady.trend, steady.band) == (
         6.43,
         "strong",

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from plnctl.errors import InvalidValueError
 from plnctl.formats import FormatError, backup, csvfile, guess_format, opml, vcard
 from plnctl.importer import normalize_url
@@ -329,7 +330,7 @@ events = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     name=st.text(min_size=1, max_size=20).filter(lambda s: s.strip() and s.isprintable()),
     topics=labels,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
+from helpers import Ties
 from plnctl.index import fileformat, loader, location
 from plnctl.store import Store
 
@@ -39,13 +40,11 @@ def assert_same_as_without_cache(cli: Cli) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def network(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def network(cli: Cli, ties: Ties, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Two ties, and an index that trusts them: they changed well before it looked."""
     monkeypatch.setattr(loader, "RACY_NS", 50_000_000)
-    cli.ok("add", "Ann Lee", "--topic", "pedagogy")
-    cli.ok("add", "Ben Tanaka", "--kind", "blog")
-    cli.ok("checkin", "ann-lee", "--kind", "converse", "--on", "2025-06-01")
-    cli.ok("checkin", "ben-tanaka", "--on", "2025-05-01")
+    ties.write("ann-lee", topics=["pedagogy"], events=[("2025-06-01", "converse")])
+    ties.write("ben-tanaka", kind="source", events=[("2025-05-01", "read")])
     time.sleep(0.06)
     cli.ok("list")  # builds the index
     assert index_file(cli.data_dir).is_file()
@@ -310,10 +309,10 @@ def test_checkin_changes_the_derived_values(network: Cli) -> None:
 
 
 def test_reading_in_two_processes_gives_the_same_answers(
-    network: Cli, monkeypatch: pytest.MonkeyPatch
+    network: Cli, ties: Ties, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for i in range(6):
-        network.ok("add", f"Tie Number {i}")
+        ties.write(f"tie-number-{i}")
     network.tie_file("tie-number-3").write_text("name = [\n")
     shutil.rmtree(cache_root(network.data_dir))
     serial = answers(network)
@@ -332,12 +331,12 @@ def test_edited_plnctl_code_rebuilds(network: Cli, monkeypatch: pytest.MonkeyPat
 
 
 def test_index_in_many_pieces_is_read_whole_and_a_damaged_piece_refuses_it(
-    network: Cli, monkeypatch: pytest.MonkeyPatch
+    network: Cli, ties: Ties, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One entry per piece: every piece is read back, and one bad piece spoils them all."""
     monkeypatch.setattr(fileformat, "PIECE_ENTRIES", 1)
-    for name in ("Carla Diaz", "Dev Rao", "Eva Berg"):
-        network.ok("add", name)
+    for slug in ("carla-diaz", "dev-rao", "eva-berg"):
+        ties.write(slug)
     shutil.rmtree(cache_root(network.data_dir))
     before = answers(network)
     store = Store(network.data_dir)

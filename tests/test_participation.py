@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 from conftest import Cli
+from helpers import Ties, days_ago
 
 
-def test_a_public_share_counts_towards_participation(cli: Cli) -> None:
-    cli.ok("add", "Ann")
-    for day in ("3d", "2d", "1d"):
-        cli.ok("checkin", "ann", "--on", day)
+def test_a_public_share_counts_towards_participation(cli: Cli, ties: Ties) -> None:
+    ties.write("ann", events=days_ago(3, 2, 1))
     cli.ok("share", "Notes on peer feedback", "--on", "1d")
     result = cli.ok("review", "--json")
     assert json.loads(result.out)["participation"] == {

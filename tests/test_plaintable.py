@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from plnctl.render import terminal as render
 from plnctl.render.plaintable import PlainConsole, PlainTable
 
@@ -28,7 +29,7 @@ def printed(renderable: object, monkeypatch: pytest.MonkeyPatch) -> str:
     return out.getvalue()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     title=st.none() | CELL,
     headers=st.lists(st.text(alphabet="abcdefgh ", min_size=1, max_size=8), min_size=1, max_size=4),
@@ -60,7 +61,7 @@ def test_simple_tables_skip_rich() -> None:
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=CELL | st.sampled_from(["", " lead", "trail ", "Review as of 2025-06-30: 2 of 3"]))
 def test_plain_console_prints_as_rich_does(text: str) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -11,14 +10,15 @@ import time
 import tomllib
 from pathlib import Path
 
-from conftest import SRC, Cli
+import pytest
+
+from conftest import Cli
+from helpers import notes_of, plnctl_env
 from plnctl.store import Store
 
+pytestmark = pytest.mark.slow  # real processes, killed over several rounds: seconds each
+
 PLNCTL = [sys.executable, "-m", "plnctl"]
-
-
-def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(SRC)}
 
 
 def start(*args: str) -> subprocess.Popen[str]:
@@ -27,12 +27,8 @@ def start(*args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env(),
+        env=plnctl_env(),
     )
-
-
-def notes_of(cli: Cli, slug: str) -> list[str]:
-    return [e.get("note", "") for e in cli.read_tie(slug)["events"]]
 
 
 def assert_every_file_is_sound(root: Path) -> None:
@@ -50,7 +46,7 @@ def test_24_parallel_checkins_leave_24_events(cli: Cli) -> None:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert out.startswith("logged read with Ann Lee (ann-lee)"), out
-    assert sorted(notes_of(cli, "ann-lee")) == sorted(f"n{i}" for i in range(24))
+    assert sorted(notes_of(cli.data_dir, "ann-lee")) == sorted(f"n{i}" for i in range(24))
     assert_every_file_is_sound(cli.data_dir)
     assert sorted(p.name for p in cli.data_dir.iterdir()) == [".lock", "ann-lee.toml"]
 
@@ -125,7 +121,7 @@ def test_killing_busy_writers_mid_write_loses_no_acknowledged_event(cli: Cli) ->
                 [sys.executable, "-c", WRITER, str(cli.data_dir), f"w{round_}{w}", slug],
                 stdout=subprocess.PIPE,
                 text=True,
-                env=env(),
+                env=plnctl_env(),
             )
             writers.append((proc, slug))
         for proc, slug in writers:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import Cli
+from helpers import Ties, snapshot
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(root.iterdir()) if p.is_file()}
-
-
-def two_ties(cli: Cli) -> None:
-    cli.ok("add", "Ann Lee")
-    cli.ok("add", "Ben")
-    cli.ok("checkin", "ann-lee", "--on", "2025-06-01")
+@pytest.fixture
+def two_ties(ties: Ties) -> None:
+    ties.write("ann-lee", events=[("2025-06-01", "read")])
+    ties.write("ben")
 
 
 def test_a_missing_data_directory_is_not_an_error(cli: Cli) -> None:
@@ -27,8 +26,8 @@ def test_a_missing_data_directory_is_not_an_error(cli: Cli) -> None:
     assert not cli.data_dir.exists()  # doctor creates nothing
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_a_healthy_directory_is_all_ok(cli: Cli) -> None:
-    two_ties(cli)
     result = cli.ok("doctor")
     assert (result.out, result.err) == ("all 2 ties OK\n", "")
     assert json.loads(cli.ok("doctor", "--json").out) == {
@@ -39,8 +38,8 @@ def test_a_healthy_directory_is_all_ok(cli: Cli) -> None:
     }
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_a_file_that_does_not_parse_is_reported_with_its_line(cli: Cli) -> None:
-    two_ties(cli)
     path = cli.tie_file("ben")
     path.write_text('name = "Ben"\nurl = "unterminated\n', encoding="utf-8")
     before = snapshot(cli.data_dir)
@@ -52,8 +51,8 @@ def test_a_file_that_does_not_parse_is_reported_with_its_line(cli: Cli) -> None:
     assert snapshot(cli.data_dir) == before
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_each_wrong_field_gets_its_own_line(cli: Cli) -> None:
-    two_ties(cli)
     path = cli.tie_file("ben")
     path.write_text(
         'name = "Ben"\nevery = "often"\n\n[[events]]\ndate = 2025-01-01\nkind = "teleport"\n',
@@ -86,8 +85,8 @@ def test_an_event_id_used_twice_in_a_file(cli: Cli) -> None:
     ]
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_two_files_claiming_one_tie_are_reported_and_never_merged(cli: Cli) -> None:
-    two_ties(cli)
     original = cli.tie_file("ann-lee")
     copy = cli.tie_file("ann")
     copy.write_bytes(original.read_bytes())
@@ -120,8 +119,8 @@ def test_two_files_claiming_one_tie_are_reported_and_never_merged(cli: Cli) -> N
     assert cli.tie_file("ann-lee").read_bytes() == before["ann-lee.toml"]
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_a_copy_under_another_name_is_found_by_its_event_ids(cli: Cli) -> None:
-    two_ties(cli)
     text = cli.tie_file("ann-lee").read_text(encoding="utf-8")
     copy = cli.tie_file("annie")
     copy.write_text(text.replace('name = "Ann Lee"', 'name = "Annie"'), encoding="utf-8")
@@ -131,8 +130,8 @@ def test_a_copy_under_another_name_is_found_by_its_event_ids(cli: Cli) -> None:
     assert "that ann-lee.toml also holds: a copy of the same tie?" in out
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_a_renamed_file_that_is_not_a_slug(cli: Cli) -> None:
-    two_ties(cli)
     renamed = cli.data_dir / "Ann Lee.toml"
     cli.tie_file("ann-lee").rename(renamed)
     expected = (
@@ -150,8 +149,8 @@ def test_a_renamed_file_that_is_not_a_slug(cli: Cli) -> None:
     assert renamed.exists()
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_stray_files_temp_files_and_directories_are_notes(cli: Cli) -> None:
-    two_ties(cli)
     (cli.data_dir / "README.md").write_text("my network\n", encoding="utf-8")
     (cli.data_dir / "archive").mkdir()
     (cli.data_dir / ".git").mkdir()
@@ -171,8 +170,8 @@ def test_stray_files_temp_files_and_directories_are_notes(cli: Cli) -> None:
     assert (cli.data_dir / "README.md").exists()
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_permissions_others_could_read(cli: Cli) -> None:
-    two_ties(cli)
     cli.data_dir.chmod(0o755)
     cli.tie_file("ben").chmod(0o644)
     assert cli.fails("doctor").out.splitlines() == [
@@ -185,8 +184,8 @@ def test_permissions_others_could_read(cli: Cli) -> None:
     assert cli.tie_file("ben").stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_newer_schema_settings_and_share_log(cli: Cli) -> None:
-    two_ties(cli)
     newer = cli.tie_file("ben")
     newer.write_text('schema_version = 9\nname = "Ben"\n', encoding="utf-8")
     settings = cli.data_dir / "_settings.toml"
@@ -210,8 +209,8 @@ def test_a_data_directory_that_is_a_file(cli: Cli) -> None:
     assert result.out == f"{cli.data_dir}: the data directory is not a directory\n"
 
 
+@pytest.mark.usefixtures("two_ties")
 def test_links_and_windows_device_names_are_notes(cli: Cli) -> None:
-    two_ties(cli)
     cli.tie_file("ben").rename(cli.tie_file("nul"))
     ghost = cli.tie_file("ghost")
     ghost.symlink_to(cli.data_dir / "nowhere.toml")

@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SRC, Cli
+from conftest import Cli
+from helpers import notes_of, plnctl_env, snapshot
 from plnctl.errors import LockTimeoutError
 from plnctl.store import Store
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(root.iterdir()) if p.is_file()}
 
 
 def test_a_missing_data_dir_is_created_private(cli: Cli, data_dir: Path) -> None:
@@ -112,7 +109,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temp_file(
     assert sorted(p.name for p in data_dir.iterdir()) == [".lock", "ann.toml"]
     # Once there is room again, the write goes through.
     cli.ok("checkin", "ann", "--note", "second")
-    assert [e["note"] for e in cli.read_tie("ann")["events"]] == ["first", "second"]
+    assert notes_of(cli.data_dir, "ann") == ["first", "second"]
 
 
 def test_a_full_disk_while_adding_leaves_nothing_behind(
@@ -139,13 +136,12 @@ def hold_lock(root: Path) -> int:
 def test_a_waiting_command_says_so_and_then_finishes(cli: Cli, data_dir: Path) -> None:
     cli.ok("add", "Ann")
     fd = hold_lock(data_dir)
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "plnctl", "checkin", "ann", "--note", "waited"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=plnctl_env(),
     )
     try:
         assert proc.stderr is not None
@@ -156,7 +152,7 @@ def test_a_waiting_command_says_so_and_then_finishes(cli: Cli, data_dir: Path) -
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert out.startswith("logged read with Ann (ann)"), out
-    assert [e["note"] for e in cli.read_tie("ann")["events"]] == ["waited"]
+    assert notes_of(cli.data_dir, "ann") == ["waited"]
 
 
 def test_a_lock_held_too_long_gives_up_with_a_message(data_dir: Path) -> None:
@@ -190,7 +186,7 @@ def test_a_killed_lock_holder_never_blocks_the_next_command(cli: Cli, data_dir: 
         [sys.executable, "-c", script, str(data_dir)],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
+        env=plnctl_env(),
     )
     assert holder.stdout is not None
     assert holder.stdout.readline() == "locked\n"

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
+from helpers import examples
 from plnctl.errors import TieFileError
 from plnctl.store import parse_tie
 
@@ -198,7 +200,7 @@ def test_the_valid_base_file_works(cli: Cli) -> None:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -212,8 +214,9 @@ def test_parse_tie_raises_only_a_file_error(raw: bytes) -> None:
         assert str(path) in exc.message
 
 
+@pytest.mark.slow  # five commands per example, on a file written anew each time
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -300,8 +303,11 @@ SETTINGS = st.one_of(
 )
 
 
+@pytest.mark.slow  # five commands per example
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(shares=SHARE_LOGS, config=SETTINGS)
 def test_share_log_and_settings_never_crash(cli: Cli, shares: bytes, config: bytes) -> None:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
+from helpers import examples
 from plnctl.model import MAX_SLUG, RESERVED_SLUGS, slugify
 
 PORTABLE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -187,7 +188,7 @@ NOTE_TEXT = st.text(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(note=NOTE_TEXT, link=NOTE_TEXT.map(lambda s: "".join(s.split()) or "x"))
 def test_any_note_and_link_survive_a_rewrite(note: str, link: str) -> None:
     """Pure round trip through the writer and reader, with other fields rewritten around them."""
@@ -206,7 +207,7 @@ def test_any_note_and_link_survive_a_rewrite(note: str, link: str) -> None:
     assert dump_tie(once) == dump_tie(twice)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(name=st.text(max_size=80))
 def test_every_slug_is_portable_and_stable(name: str) -> None:
     slug = slugify(name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -23,9 +24,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conftest import TODAY, Cli, Result
+from conftest import Cli, Result
+from helpers import TODAY, examples
 from plnctl.model import name_key
 from plnctl.network import looks_like_url
+
+pytestmark = pytest.mark.slow  # 40 runs of 20 commands each, every one through the CLI
 
 DAY = dt.date.fromisoformat(TODAY)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -301,7 +305,7 @@ def test_random_command_sequences_lose_nothing(data_dir: Path) -> None:
     run(
         NetworkMachine,
         settings=settings(
-            max_examples=40,
+            max_examples=examples(40),
             stateful_step_count=20,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from conftest import Cli
+from helpers import Ties
 from plnctl.settings import Settings, settings_from_dict
 
 
@@ -30,10 +31,12 @@ def test_every_setting_can_be_set_to_its_own_default(field: dataclasses.Field[ob
     )
 
 
-def test_a_fractional_threshold_in_the_settings_file_changes_the_status(cli: Cli) -> None:
-    cli.ok("add", "Ann")
-    for day, kind in (("2d", "comment"), ("1d", "read"), ("today", "comment")):
-        cli.ok("checkin", "ann", "--on", day, "--kind", kind)
+def test_a_fractional_threshold_in_the_settings_file_changes_the_status(
+    cli: Cli, ties: Ties
+) -> None:
+    ties.write(
+        "ann", events=[("2025-06-28", "comment"), ("2025-06-29", "read"), ("2025-06-30", "comment")]
+    )
     # The score is 4.89: strong by default, weak when strong needs 4.9.
     assert '"status": "strong"' in cli.ok("show", "ann", "--json").out
     cli.data_dir.joinpath("_settings.toml").write_text("strong_at = 4.9\n")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import SRC, Cli
+from conftest import Cli
+from helpers import plnctl_env
 from plnctl.index import fileformat, loader, location
 from plnctl.store import Store
 
@@ -28,12 +28,11 @@ print("MODULES", " ".join(sorted({m.split(".")[0] for m in sys.modules})), file=
 
 def imported(*args: str) -> set[str]:
     """Top-level modules a real plnctl process has imported when it ends."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=plnctl_env(),
         check=False,
     )
     line = [x for x in proc.stderr.splitlines() if x.startswith("MODULES ")]

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import days_ago, weekly
 from plnctl.settings import DEFAULT_WEIGHTS, Settings, settings_from_dict
 from plnctl.ties import (
     Moment,
@@ -23,14 +24,6 @@ from plnctl.ties import (
 
 AS_OF = dt.date(2025, 6, 30)
 S = Settings()
-
-
-def weekly(n: int, end: dt.date, kind: str = "read") -> list[Moment]:
-    return [(end - dt.timedelta(days=7 * k), kind) for k in range(n)]
-
-
-def days_ago(*ages: int, kind: str = "read") -> list[Moment]:
-    return [(AS_OF - dt.timedelta(days=a), kind) for a in ages]
 
 
 def test_twenty_weekly_reads_ending_today() -> None:
