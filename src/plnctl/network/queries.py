@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from plnctl.errors import TieFileError
@@ -12,7 +13,19 @@ from plnctl.network.base import NetworkBase, Problems, ShareRecord
 if TYPE_CHECKING:
     from plnctl.activity import Activity
     from plnctl.checkup import Checkup
-    from plnctl.review import Review, TieData, TieView
+    from plnctl.review import Item, Review, TieData, TieView
+    from plnctl.ties import Participation
+
+
+@dataclass
+class Ego:
+    """Your network as the map draws it: you in the middle, every tie around you."""
+
+    as_of: dt.date
+    views: list[TieView]  # every tie not archived
+    steps: dict[str, Item]  # slug -> its review item: why, and what to do next
+    activity: Activity
+    participation: Participation
 
 
 class Queries(NetworkBase):
@@ -47,6 +60,20 @@ class Queries(NetworkBase):
         public = self.public_share_dates(problems)
         scored = ((t, tie_view(slug, t, as_of, self.settings).derived.score) for slug, t in ties)
         return activity(scored, as_of, self.settings, weeks=weeks, public_shares=public), problems
+
+    def ego(self, as_of: dt.date) -> tuple[Ego, Problems]:
+        """What the map draws: every tie not archived, its next step, and the activity."""
+        from plnctl.activity import activity
+        from plnctl.review import build_review, tie_view
+
+        ties, problems = self.summaries(as_of)
+        public = self.public_share_dates(problems)
+        views = [tie_view(slug, t, as_of, self.settings) for slug, t in ties if not t.archived]
+        review = build_review(ties, as_of, self.settings, show_all=True, public_shares=public)
+        steps = {it.view.slug: it for it in review.items}
+        scored = ((v.tie, v.derived.score) for v in views)
+        drawn = activity(scored, as_of, self.settings, public_shares=public)
+        return Ego(as_of, views, steps, drawn, review.participation), problems
 
     def views(
         self,
