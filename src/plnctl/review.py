@@ -211,17 +211,21 @@ def build_review(
             hidden[why_hidden] += 1
             if why_hidden == "archived" or not show_all:
                 continue
-        v = tie_view(slug, tie, as_of, settings)
-        section, reasons = _reasons(v, as_of, settings)
-        if section is None:
-            if not show_all:
-                continue
-            section = "ok"
-            reasons = [f"{v.derived.band}, {v.derived.trend}"]
-        items.append(Item(v, section, reasons, *_next_step(v, section)))
+        item = review_item(tie_view(slug, tie, as_of, settings), as_of, settings)
+        if item.section != "ok" or show_all:
+            items.append(item)
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
     items.sort(key=lambda it: (order.get(it.section, len(order)), *_urgency(it)))
     return Review(as_of, items, participation_stage(total, giving, settings), hidden)
+
+
+def review_item(v: TieView, as_of: dt.date, settings: Settings) -> Item:
+    """The tie as the review would list it: its section (`ok` if none), reasons, next step."""
+    section, reasons = _reasons(v, as_of, settings)
+    if section is None:
+        section = "ok"
+        reasons = [f"{v.derived.band}, {v.derived.trend}"]
+    return Item(v, section, reasons, *_next_step(v, section))
 
 
 def _urgency(item: Item) -> tuple[float, str]:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from plnctl.activity import Activity
     from plnctl.checkup import Checkup
     from plnctl.review import Item, Review, TieData, TieView
-    from plnctl.ties import Participation
+    from plnctl.settings import Settings
 
 
 @dataclass
@@ -23,9 +23,14 @@ class Ego:
 
     as_of: dt.date
     views: list[TieView]  # every tie not archived
-    steps: dict[str, Item]  # slug -> its review item: why, and what to do next
     activity: Activity
-    participation: Participation
+    settings: Settings
+
+    def step(self, v: TieView) -> Item:
+        """What the review says of a tie: its reasons and the next step."""
+        from plnctl.review import review_item
+
+        return review_item(v, self.as_of, self.settings)
 
 
 class Queries(NetworkBase):
@@ -62,18 +67,16 @@ class Queries(NetworkBase):
         return activity(scored, as_of, self.settings, weeks=weeks, public_shares=public), problems
 
     def ego(self, as_of: dt.date) -> tuple[Ego, Problems]:
-        """What the map draws: every tie not archived, its next step, and the activity."""
+        """What the map draws: every tie not archived, and the activity."""
         from plnctl.activity import activity
-        from plnctl.review import build_review, tie_view
+        from plnctl.review import tie_view
 
         ties, problems = self.summaries(as_of)
         public = self.public_share_dates(problems)
         views = [tie_view(slug, t, as_of, self.settings) for slug, t in ties if not t.archived]
-        review = build_review(ties, as_of, self.settings, show_all=True, public_shares=public)
-        steps = {it.view.slug: it for it in review.items}
         scored = ((v.tie, v.derived.score) for v in views)
         drawn = activity(scored, as_of, self.settings, public_shares=public)
-        return Ego(as_of, views, steps, drawn, review.participation), problems
+        return Ego(as_of, views, drawn, self.settings), problems
 
     def views(
         self,

@@ -129,7 +129,7 @@ def page(ego: Ego) -> str:
             f'<g class="tie {d.status}" data-i="{i}" data-slug="{html.escape(v.slug)}" '
             f'tabindex="0"><title>{name} ({d.status})</title>{shape}{label}</g>'
         )
-        item = ego.steps.get(v.slug)
+        item = ego.step(v)
         data.append(
             {
                 "slug": v.slug,
@@ -142,9 +142,9 @@ def page(ego: Ego) -> str:
                 "days": d.days_since,
                 "topics": list(v.tie.topics),
                 "via": v.tie.via,
-                "why": list(item.reasons) if item else [],
-                "advice": item.advice if item else "",
-                "command": item.command if item else None,
+                "why": list(item.reasons),
+                "advice": item.advice,
+                "command": item.command,
             }
         )
     svg.append("</svg>")
@@ -163,8 +163,8 @@ def page(ego: Ego) -> str:
         f"{html.escape(names[key])}</li>"
         for key in topics
     )
-    p = ego.participation
-    stage = f"participation: {p.stage}" if p.share is not None else "no events this year yet"
+    now = ego.activity.months[-1]  # the year up to as_of, as in the review
+    stage = f"participation: {now.stage}" if now.share is not None else "no events this year yet"
     return TEMPLATE.format(
         as_of=ego.as_of.isoformat(),
         summary=html.escape(f"{total} ties: {summary}; {stage}"),
