@@ -84,7 +84,7 @@ def test_a_large_network_draws_the_most_engaged_and_counts_the_rest(
     page = out.read_text(encoding="utf-8")
     ties = shown_ties(page)
     assert len(ties) == 13  # no strong tie; 10 of 30 weak, 3 of 10 dormant
-    assert "27 more ties are not drawn (20 weak, 7 dormant)" in page
+    assert "27 more ties are not drawn (20 weak, 7 dormant): the map shows 13," in page
     assert "40 ties: 0 strong, 30 weak, 10 dormant" in page
 
 

@@ -32,8 +32,8 @@ SIZE = 900  # the map's viewBox, in SVG units
 RINGS = {"strong": 0.30, "weak": 0.62, "dormant": 0.9}  # radius, as a share of SIZE / 2
 BAND = 0.1  # how far inside its ring a tie may sit: the more engaged, the closer
 # At most this many ties of each status are drawn; the rest are counted.
-SHOWN = {"strong": 200, "weak": 200, "dormant": 60}
-LABELLED = 60  # ties drawn with their name beside them (the rest on hover)
+SHOWN = {"strong": 120, "weak": 200, "dormant": 60}
+LABELLED = 60  # at most this many ties carry their name (the rest show it on hover)
 PALETTE = (
     "#4e79a7",
     "#f28e2b",
@@ -109,6 +109,7 @@ def page(ego: Ego) -> str:
         f'<text class="you-label" x="{centre}" y="{centre + 5}">you</text>'
     )
     data: list[dict[str, Any]] = []
+    labels: list[tuple[float, float, float, float]] = []
     for i, n in enumerate(nodes):
         v, d = n.view, n.view.derived
         colour = colours.get(n.topic, OTHER)
@@ -120,7 +121,7 @@ def page(ego: Ego) -> str:
             else f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{colour}"/>'
         )
         label = ""
-        if i < LABELLED:
+        if i < LABELLED and _room_for_label(n, v.name, labels):
             label = (
                 f'<text class="name" x="{n.x + n.r + 3:.1f}" y="{n.y + 4:.1f}">'
                 f"{html.escape(_short(v.name))}</text>"
@@ -150,13 +151,13 @@ def page(ego: Ego) -> str:
     svg.append("</svg>")
     total = len(ego.views)
     counts = {s: sum(1 for v in ego.views if v.derived.status == s) for s in RINGS}
-    summary = ", ".join(f"{counts[s]} {s}" for s in RINGS)
+    summary = ", ".join(f"{counts[s]:,} {s}" for s in RINGS)
     omitted = ""
     if left:
-        rest = ", ".join(f"{n} {s}" for s, n in left.items())
+        rest = ", ".join(f"{n:,} {s}" for s, n in left.items())
         omitted = (
-            f'<p class="omitted" id="omitted">{sum(left.values())} more ties are not drawn '
-            f"({rest}): the map shows the {len(shown)} most engaged of each status.</p>"
+            f'<p class="omitted" id="omitted">{sum(left.values()):,} more ties are not drawn '
+            f"({rest}): the map shows {len(shown):,}, the most engaged of each status.</p>"
         )
     legend = "".join(
         f'<li><span class="swatch" style="background:{colours[key]}"></span>'
@@ -167,7 +168,7 @@ def page(ego: Ego) -> str:
     stage = f"participation: {now.stage}" if now.share is not None else "no events this year yet"
     return TEMPLATE.format(
         as_of=ego.as_of.isoformat(),
-        summary=html.escape(f"{total} ties: {summary}; {stage}"),
+        summary=html.escape(f"{total:,} ties: {summary}; {stage}"),
         omitted=omitted,
         svg="\n".join(svg),
         heatmap=_heatmap(ego),
@@ -181,6 +182,15 @@ def page(ego: Ego) -> str:
 
 
 _EPOCH = dt.date(1, 1, 1)
+
+
+def _room_for_label(n: Node, name: str, taken: list[tuple[float, float, float, float]]) -> bool:
+    """Whether a name fits beside its node without covering a name already placed."""
+    box = (n.x + n.r + 3, n.y - 8, n.x + n.r + 3 + 6.2 * len(_short(name)), n.y + 5)
+    if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+        return False
+    taken.append(box)
+    return True
 
 
 def _short(name: str, most: int = 24) -> str:
@@ -211,13 +221,16 @@ def _layout(views: Sequence[TieView], topics: Sequence[str]) -> list[Node]:
         width = 2 * math.pi * len(members) / count
         for status, share in RINGS.items():
             ring = [n for n in members if n.view.derived.status == status]
+            # A crowded ring draws smaller nodes, so they do not cover each other.
+            crowd = max(1, sum(1 for m in nodes if m.view.derived.status == status))
+            shrink = min(1.0, max(0.4, math.sqrt(40 / crowd)))
             for j, n in enumerate(ring):
                 angle = start + width * (j + 0.5) / len(ring)
                 closeness = math.sqrt(n.view.derived.score / top_score)
                 radius = (share - BAND * closeness) * centre
                 n.x = centre + radius * math.cos(angle)
                 n.y = centre + radius * math.sin(angle)
-                n.r = min(4.0 + 2.2 * math.sqrt(n.view.derived.score), 14.0)
+                n.r = min(4.0 + 2.2 * math.sqrt(n.view.derived.score), 14.0) * shrink
         start += width
     # Nodes in list order: the most engaged first, so they are labelled.
     nodes.sort(key=lambda n: (-n.view.derived.score, n.view.slug))
