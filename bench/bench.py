@@ -228,6 +228,8 @@ def bench_size(
         Case("review, warm", ["review"]),
         Case("list --json", ["list", "--json"]),
         Case("show (300 events)", ["show", SHOWN]),
+        Case("stats", ["stats"]),
+        Case("map", ["map", "-o", str(work / f"map-{ties}.html")]),
         Case("review, cold", ["review"], before=drop_cache),
     ]
     results = measure(reading, plnctl, env, runs)
@@ -249,6 +251,8 @@ ORDER = [
     "review, warm",
     "list --json",
     "show (300 events)",
+    "stats",
+    "map",
 ]
 
 

@@ -140,3 +140,11 @@ def test_every_stats_key_is_documented(cli: Cli) -> None:
     keys |= keys_of(doc["topics"][0])
     missing = sorted(keys - code_words("json.md"))
     assert not missing, f"docs/json.md does not document: {missing}"
+
+
+def test_the_readme_stats_screen_is_real(cli: Cli, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```text\n$ plnctl stats --weeks 6\n", 1)[1].split("```", 1)[0]
+    where = str(tmp_path / "demo")
+    cli.ok("--data-dir", where, "demo")
+    assert cli.ok("--data-dir", where, "stats", "--weeks", "6").out == block

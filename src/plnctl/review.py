@@ -232,26 +232,23 @@ def build_review(
             if why_hidden == "archived" or not show_all:
                 continue
         v = tie_view(slug, tie, as_of, settings)
-        section, reasons = _reasons(v, as_of, settings)
-        if section in (None, "dormant", "taking") and (slug in rungs or slug in rising):
-            items.append(_growth_item(v, reasons, rungs.get(slug), rising.get(slug)))
-            continue
-        if section is None:
-            if not show_all:
-                continue
-            section = "ok"
-            reasons = [f"{v.derived.band}, {v.derived.trend}"]
-        items.append(Item(v, section, reasons, *_next_step(v, section)))
+        item = review_item(v, as_of, settings)
+        if item.section in ("ok", "dormant", "taking") and (slug in rungs or slug in rising):
+            item = _growth_item(v, item, rungs.get(slug), rising.get(slug))
+        if item.section != "ok" or show_all:
+            items.append(item)
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
     items.sort(key=lambda it: (order.get(it.section, len(order)), *_urgency(it)))
     stage = participation_stage(total, giving, settings)
     return Review(as_of, items, stage, hidden, growth.holes if growth else ())
 
 
-def _growth_item(
-    v: TieView, reasons: list[str], rung: Rung | None, rising: Promising | None
-) -> Item:
-    """A tie of the next-rung or the promising section, with what to do next."""
+def _growth_item(v: TieView, item: Item, rung: Rung | None, rising: Promising | None) -> Item:
+    """A tie of the next-rung or the promising section, with what to do next.
+
+    Reasons that put it in a later section (such as taking) are kept.
+    """
+    reasons = [] if item.section == "ok" else item.reasons
     if rung is not None:
         kind = "comment" if rung.ladder == "listening" else "converse"
         return Item(
@@ -276,6 +273,15 @@ def _growth_item(
         f"plnctl checkin {v.slug}",
         rank=-rising.engagement,
     )
+
+
+def review_item(v: TieView, as_of: dt.date, settings: Settings) -> Item:
+    """The tie as the review would list it: its section (`ok` if none), reasons, next step."""
+    section, reasons = _reasons(v, as_of, settings)
+    if section is None:
+        section = "ok"
+        reasons = [f"{v.derived.band}, {v.derived.trend}"]
+    return Item(v, section, reasons, *_next_step(v, section))
 
 
 def _urgency(item: Item) -> tuple[float, str]:

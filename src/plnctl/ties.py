@@ -346,11 +346,12 @@ def status_timeline(
     The same replay as `replay_status`, read off at several dates at once
     (days as ordinals, for speed); None at a checkpoint before the first event.
     """
-    weights = settings.weights
+    weight = settings.weights.get
+    ordinal = dt.date.toordinal
     days: dict[int, float] = {}
     for when, kind in events:
-        n = when.toordinal()
-        days[n] = days.get(n, 0.0) + weights.get(kind, 0)
+        n = ordinal(when)
+        days[n] = days.get(n, 0.0) + weight(kind, 0)
     ordered = sorted(days)
     points = [p.toordinal() for p in checkpoints]
     dormant_days = settings.dormant_days
@@ -375,20 +376,19 @@ def status_timeline(
     strong = False
     energy = 0.0
     last: int | None = None
-    window: collections.deque[int] = collections.deque()
-    i = 0
+    i = low = 0  # the strong window: ordered[low:i + 1]
+    count = len(ordered)
     for point in points:
-        while i < len(ordered) and ordered[i] <= point:
+        while i < count and ordered[i] <= point:
             n = ordered[i]
             if last is not None:
-                energy = energy * 2.0 ** (-(n - last) / half_life)
+                energy = energy * 2.0 ** ((last - n) / half_life)
                 if strong and energy < weak_below:
                     strong = False
             energy += days[n]
-            window.append(n)
-            while n - window[0] >= window_days:
-                window.popleft()
-            if not strong and energy >= strong_at and len(window) >= min_days:
+            while n - ordered[low] >= window_days:
+                low += 1
+            if not strong and energy >= strong_at and i - low + 1 >= min_days:
                 strong = True
             last = n
             i += 1

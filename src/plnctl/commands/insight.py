@@ -39,4 +39,27 @@ def stats(
         charts.stats(result)
 
 
-__all__ = ["Path", "stats"]
+@app.command(name="map")
+def map_(
+    ctx: typer.Context,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write (atomically)."),
+    ],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+) -> None:
+    """Draw your network as a map in one HTML file: you in the middle, your ties around you.
+
+    Strong ties sit close, weak ones further out, dormant ones at the edge;
+    the page needs no network and opens in any browser.
+
+    Example: plnctl map -o network.html
+    """
+    from plnctl.render import egomap, lines
+    from plnctl.render.terminal import warn_skipped
+
+    when = as_of_date(as_of)
+    ego, problems = network_of(ctx).ego(when)
+    warn_skipped(problems)
+    lines.export_text(egomap.page(ego), output)
+    lines.mapped(len(ego.views), output)

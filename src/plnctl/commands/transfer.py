@@ -22,6 +22,16 @@ class FormatChoice(StrEnum):
     json = "json"
 
 
+class ExportFormat(StrEnum):
+    """What export writes: what import reads, and a Graphviz graph."""
+
+    opml = "opml"
+    vcard = "vcard"
+    csv = "csv"
+    json = "json"
+    dot = "dot"
+
+
 FORMAT_HELP = (
     "opml (feeds), vcard (people), csv, or json (full backup) [default: from the extension]."
 )
@@ -105,11 +115,12 @@ def import_(
 def export(
     ctx: typer.Context,
     format: Annotated[
-        FormatChoice | None,
+        ExportFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="opml, vcard, csv or json [default: from --output's extension, else json].",
+            help="opml, vcard, csv, json or dot (Graphviz) "
+            "[default: from --output's extension, else json].",
             show_default=False,
         ),
     ] = None,
@@ -148,6 +159,8 @@ def export(
         fmt = format.value
     elif output is not None and output.suffix.lower() in EXTENSIONS:
         fmt = EXTENSIONS[output.suffix.lower()]
+    elif output is not None and output.suffix.lower() in (".dot", ".gv"):
+        fmt = "dot"
     else:
         fmt = "json"
     done = network_of(ctx).export(fmt, kind=kind.value if kind else None, archived=archived)

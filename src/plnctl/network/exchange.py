@@ -72,6 +72,8 @@ class Exchange(NetworkBase):
         from plnctl.formats import backup, csvfile, opml, vcard
         from plnctl.kinds import tie_kind
 
+        if fmt == "dot":
+            return self._export_dot(kind=kind, archived=archived)
         ties, problems = self.ties()
         if fmt == "json":
             if kind is not None or archived:
@@ -110,6 +112,21 @@ class Exchange(NetworkBase):
         else:
             done.text = csvfile.dump(chosen, {slug: t.name for slug, t in ties})
         return done
+
+    def _export_dot(self, *, kind: str | None, archived: bool) -> Exported:
+        """The map of `plnctl map` as a Graphviz graph (formats/dot.py)."""
+        from plnctl.formats import dot
+        from plnctl.kinds import tie_kind
+        from plnctl.review import tie_view
+
+        wanted = tie_kind(kind) if kind else None
+        ties, problems = self.summaries(self.today)
+        views = [
+            tie_view(slug, t, self.today, self.settings)
+            for slug, t in ties
+            if (archived or not t.archived) and (wanted is None or t.kind == wanted)
+        ]
+        return Exported(dot.dump(views), len(views), problems=problems)
 
     def build_sample(self) -> None:
         """Write `plnctl demo`'s sample network into an empty data directory."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from plnctl.errors import TieFileError
@@ -13,7 +14,24 @@ from plnctl.network.expertise import Expertise
 if TYPE_CHECKING:
     from plnctl.activity import Activity
     from plnctl.checkup import Checkup
-    from plnctl.review import Review, TieData, TieView
+    from plnctl.review import Item, Review, TieData, TieView
+    from plnctl.settings import Settings
+
+
+@dataclass
+class Ego:
+    """Your network as the map draws it: you in the middle, every tie around you."""
+
+    as_of: dt.date
+    views: list[TieView]  # every tie not archived
+    activity: Activity
+    settings: Settings
+
+    def step(self, v: TieView) -> Item:
+        """What the review says of a tie: its reasons and the next step."""
+        from plnctl.review import review_item
+
+        return review_item(v, self.as_of, self.settings)
 
 
 class Queries(Expertise):
@@ -51,6 +69,18 @@ class Queries(Expertise):
         public = self.public_share_dates(problems)
         scored = ((t, tie_view(slug, t, as_of, self.settings).derived.score) for slug, t in ties)
         return activity(scored, as_of, self.settings, weeks=weeks, public_shares=public), problems
+
+    def ego(self, as_of: dt.date) -> tuple[Ego, Problems]:
+        """What the map draws: every tie not archived, and the activity."""
+        from plnctl.activity import activity
+        from plnctl.review import tie_view
+
+        ties, problems = self.summaries(as_of)
+        public = self.public_share_dates(problems)
+        views = [tie_view(slug, t, as_of, self.settings) for slug, t in ties if not t.archived]
+        scored = ((v.tie, v.derived.score) for v in views)
+        drawn = activity(scored, as_of, self.settings, public_shares=public)
+        return Ego(as_of, views, drawn, self.settings), problems
 
     def views(
         self,

@@ -211,10 +211,19 @@ def choose_widths(
     leaving = sorted(
         (c.drop, i) for i, c in enumerate(columns) if c.drop is not None
     )  # fewest first
+    dropped = []
     for _, i in leaving:
         if total(least) <= width:
             break
         kept.remove(i)
+        dropped.append(i)
+    # A wide column that had to go may leave room for a narrower one dropped
+    # before it, as long as nothing then needs shortening.
+    for i in reversed(dropped[:-1]):
+        kept.append(i)
+        kept.sort()
+        if total(natural) > width:
+            kept.remove(i)
     sizes = list(natural)
     over = total(sizes) - width
     for i in reversed(kept):

@@ -199,6 +199,11 @@ def exported(count: int, output: Path | None, notes: Sequence[str]) -> None:
         say(f"wrote {count} tie(s) to {output}")
 
 
+def mapped(count: int, output: Path) -> None:
+    ties = "tie" if count == 1 else "ties"
+    say(f"wrote a map of {count} {ties} to {output}")
+
+
 def finding_text(finding: Finding) -> str:
     where = f"{finding.path}:{finding.line}" if finding.line else str(finding.path)
     prefix = "note: " if finding.level == "note" else ""
