@@ -1,7 +1,7 @@
 """Time plnctl as whole processes against floors measured in the same run, beside similar tools.
 
 Every command is timed as a whole process on a generated network and
-reported as the median of its runs, in milliseconds and as a multiple of
+reported as the median of its runs in milliseconds, and as multiples of
 three floors measured in the same run:
 
 - `python -c pass`: starting the interpreter;
@@ -9,8 +9,10 @@ three floors measured in the same run:
 - tomllib: one python process that reads and parses every tie file of the
   network with the standard library's tomllib, the cost of a cold read.
 
-The two first run right before every timed process, so they see the same
-noise; the tomllib floor runs once per round, next to the cold review. When
+The two first run right before every timed process, and each run is
+divided by the floor runs just before it, so a multiple holds while the
+machine's load drifts; the tomllib floor runs once per round, right before
+the cold review, and pairs with that round's runs. When
 khard, todoman (`todo`) or jrnl are installed (`pip install -e '.[bench]'`),
 they are timed in the same rounds on equivalent generated data, in a
 temporary home that never touches yours. Peak memory is the largest
@@ -376,13 +378,36 @@ class Job:
 
 @dataclass
 class Timing:
+    """The runs of one job: times, the round of each, and the floor runs just before each."""
+
     times: list[float] = field(default_factory=list)
+    rounds: list[int] = field(default_factory=list)
+    before: dict[str, list[float]] = field(default_factory=dict)
     peak_kib: int = 0
     failed: bool = False
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+
+def ratio(timings: Mapping[str, Timing], row: str, against: str) -> float | None:
+    """The median over the runs of `row` of its time over that of `against` in the same run.
+
+    Against a floor that ran right before each run of `row`, each run is paired
+    with that floor run; against anything else (the tomllib floor, another
+    command), with its run of the same round. Pairing runs that were close
+    in time keeps the ratio steady when the machine's load drifts.
+    """
+    r, ref = timings.get(row), timings.get(against)
+    if r is None or ref is None or not r.times or not ref.times:
+        return None
+    if against in r.before:
+        pairs = list(zip(r.times, r.before[against], strict=True))
+    else:
+        by_round = dict(zip(ref.rounds, ref.times, strict=True))
+        pairs = [(t, by_round[n]) for n, t in zip(r.rounds, r.times, strict=True) if n in by_round]
+    return statistics.median(t / f for t, f in pairs) if pairs else None
 
 
 def run(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, int, int]:
@@ -402,21 +427,26 @@ def run(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, int, int]:
     return elapsed, usage.ru_maxrss, code
 
 
-def measure(jobs: Sequence[Job], floors: Sequence[Job], runs: int, into: dict[str, Timing]) -> None:
-    """Run every job `runs` times, each run right after one run of each floor."""
+def measure(
+    jobs: Sequence[Job], floors: Sequence[Job], runs: int, into: dict[str, Timing], first: int = 0
+) -> None:
+    """Run every job `runs` times (rounds `first` on), each run right after a run of each floor."""
     for job in [*floors, *jobs]:
         into.setdefault(job.label, Timing())
-    for round_ in range(runs):
-        print(f"    round {round_ + 1}/{runs}", file=sys.stderr, flush=True)
+    for n in range(first, first + runs):
+        print(f"    round {n - first + 1}/{runs}", file=sys.stderr, flush=True)
         for job in jobs:
             if into[job.label].failed:
                 continue
+            just_before: dict[str, float] = {}
             for floor in floors:
-                _time(floor, into[floor.label])
-            _time(job, into[job.label])
+                elapsed = _time(floor, into[floor.label], n, just_before)
+                if elapsed is not None:
+                    just_before[floor.label] = elapsed
+            _time(job, into[job.label], n, just_before)
 
 
-def _time(job: Job, timing: Timing) -> None:
+def _time(job: Job, timing: Timing, round_: int, just_before: Mapping[str, float]) -> float | None:
     if job.before:
         job.before()
     elapsed, peak, code = run(job.argv, job.env)
@@ -427,9 +457,13 @@ def _time(job: Job, timing: Timing) -> None:
             raise SystemExit(f"bench: {' '.join(job.argv)} exited {code}")
         print(f"bench: {job.label} exited {code}; left out", file=sys.stderr)
         timing.failed = True
-        return
+        return None
     timing.times.append(elapsed)
+    timing.rounds.append(round_)
+    for label, floor in just_before.items():
+        timing.before.setdefault(label, []).append(floor)
     timing.peak_kib = max(timing.peak_kib, peak)
+    return elapsed
 
 
 # -- what runs what -------------------------------------------------------------
@@ -632,7 +666,7 @@ def bench_size(setup: Setup, work: Path, ties: int, runs: int) -> dict[str, Timi
     measure([*warm, *peers, tomllib, *cold], floors, runs, timings)
     # Writes change files; they run last so the reading runs saw a settled index.
     print(f"  writing commands, {runs} rounds", file=sys.stderr)
-    measure(writing, floors, runs, timings)
+    measure(writing, floors, runs, timings, first=runs)
     return timings
 
 
@@ -652,6 +686,10 @@ def _mb(kib: int) -> str:
     return f"{kib / 1024:.0f} MB"
 
 
+def _x_or_blank(value: float | None) -> str:
+    return "" if value is None else _x(value)
+
+
 def floors_table(results: Mapping[int, Mapping[str, Timing]]) -> str:
     sizes = sorted(results)
     lines = [
@@ -662,14 +700,15 @@ def floors_table(results: Mapping[int, Mapping[str, Timing]]) -> str:
         cells = []
         for n in sizes:
             t = results[n][label]
-            ratio = "" if label == PASS else f" ({_x(t.median / results[n][PASS].median)} python)"
-            cells.append(f"{_ms(t.median)}{ratio}; {_mb(t.peak_kib)}")
+            times = (
+                "" if label == PASS else f" ({_x_or_blank(ratio(results[n], label, PASS))} python)"
+            )
+            cells.append(f"{_ms(t.median)}{times}; {_mb(t.peak_kib)}")
         lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def size_table(ties: int, timings: Mapping[str, Timing]) -> str:
-    floor = {label: timings[label].median for label in FLOORS}
     lines = [
         f"{ties:,} ties",
         "",
@@ -683,12 +722,10 @@ def size_table(ties: int, timings: Mapping[str, Timing]) -> str:
             why = "failed" if t is not None else "n/a"
             lines.append(f"| {label} | {why} | | | | |")
             continue
-        m = t.median
-        tomllib = _x(m / floor[TOMLLIB]) if label in whole else ""
-        lines.append(
-            f"| {label} | {_ms(m)} | {_x(m / floor[PASS])} | {_x(m / floor[TYPER])} "
-            f"| {tomllib} | {_mb(t.peak_kib)} |"
-        )
+        cells = [_ms(t.median)]
+        cells += [_x_or_blank(ratio(timings, label, floor)) for floor in (PASS, TYPER)]
+        cells += [_x_or_blank(ratio(timings, label, TOMLLIB)) if label in whole else ""]
+        lines.append(f"| {label} | {' | '.join(cells)} | {_mb(t.peak_kib)} |")
     return "\n".join(lines)
 
 
@@ -700,19 +737,17 @@ def targets_table(results: Mapping[int, Mapping[str, Timing]]) -> tuple[str, int
         against = SHORT.get(target.against, f"`{target.against}`")
         for n in target.sizes or sorted(results):
             what = f"`{target.row}` ≤ {target.limit:g}{TIMES} {against}, {n:,} ties"
-            timings = results.get(n)
-            if timings is None:
+            if n not in results:
                 lines.append(f"| {what} | not measured | |")
                 continue
-            row, ref = timings.get(target.row), timings.get(target.against)
-            if row is None or ref is None or not row.times or not ref.times:
+            value = ratio(results[n], target.row, target.against)
+            if value is None:
                 lines.append(f"| {what} | n/a | |")
                 continue
-            ratio = row.median / ref.median
-            ok = ratio <= target.limit
+            ok = value <= target.limit
             met += ok
             missed += not ok
-            lines.append(f"| {what} | {_x(ratio)} | {'met' if ok else 'missed'} |")
+            lines.append(f"| {what} | {_x(value)} | {'met' if ok else 'missed'} |")
     return "\n".join(lines), met, missed
 
 
@@ -784,7 +819,13 @@ def as_json(machine: list[str], results: Mapping[int, Mapping[str, Timing]], run
             "runs": runs,
             "sizes": {
                 str(n): {
-                    label: {"seconds": t.times, "peak_kib": t.peak_kib, "failed": t.failed}
+                    label: {
+                        "seconds": t.times,
+                        "rounds": t.rounds,
+                        "floors_just_before": t.before,
+                        "peak_kib": t.peak_kib,
+                        "failed": t.failed,
+                    }
                     for label, t in timings.items()
                 }
                 for n, timings in results.items()
