@@ -792,10 +792,16 @@ def report(
     load: tuple[float, float, float],
 ) -> str:
     targets, met, missed = targets_table(results)
+    after, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    busy = [
+        f"note: the machine was busy (load average above its {cpus} CPUs): times are "
+        "inflated and multiples less steady; rerun on a quiet machine"
+    ]
     parts = [
         *machine,
         f"{runs} runs of each; medians; the whole bench took {seconds / 60:.1f} min; "
-        f"load average {load[0]:.2f} before, {os.getloadavg()[0]:.2f} after",
+        f"load average {load[0]:.2f} before, {after:.2f} after",
+        *(busy if max(load[0], after) > cpus else []),
         "",
         "Floors, measured in the same rounds as the commands",
         "",
