@@ -16,7 +16,9 @@ the cold review, and pairs with that round's runs. When
 khard, todoman (`todo`) or jrnl are installed (`pip install -e '.[bench]'`),
 they are timed in the same rounds on equivalent generated data, in a
 temporary home that never touches yours. Peak memory is the largest
-resident set of a process over its runs (getrusage through os.wait4).
+resident set of a process over its runs, cpu its median user and system
+time (getrusage through os.wait4): on a busy machine cpu grows far less
+than the time.
 
 To time a new plnctl command, add one line to COMMANDS; a command the plnctl
 being timed does not have (`plnctl COMMAND --help` fails) is shown as n/a.
@@ -381,6 +383,7 @@ class Timing:
     """The runs of one job: times, the round of each, and the floor runs just before each."""
 
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     rounds: list[int] = field(default_factory=list)
     before: dict[str, list[float]] = field(default_factory=dict)
     peak_kib: int = 0
@@ -410,8 +413,16 @@ def ratio(timings: Mapping[str, Timing], row: str, against: str) -> float | None
     return statistics.median(t / f for t, f in pairs) if pairs else None
 
 
-def run(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, int, int]:
-    """(seconds, peak RSS in KiB, exit status) of one whole process, stdout discarded."""
+@dataclass(frozen=True)
+class Outcome:
+    seconds: float  # wall clock
+    cpu: float  # user and system time of the process and the children it waited for
+    peak_kib: int
+    code: int
+
+
+def run(argv: Sequence[str], env: Mapping[str, str]) -> Outcome:
+    """Run one whole process, stdout discarded, and say how it went."""
     # stderr goes to a file, not a pipe: a chatty process cannot block on it.
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -424,7 +435,7 @@ def run(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, int, int]:
         if code != 0:
             err.seek(0)
             sys.stderr.write(err.read()[-4000:].decode(errors="replace"))
-    return elapsed, usage.ru_maxrss, code
+    return Outcome(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
 
 
 def measure(
@@ -449,21 +460,22 @@ def measure(
 def _time(job: Job, timing: Timing, round_: int, just_before: Mapping[str, float]) -> float | None:
     if job.before:
         job.before()
-    elapsed, peak, code = run(job.argv, job.env)
+    outcome = run(job.argv, job.env)
     if job.after:
         job.after()
-    if code != 0:
+    if outcome.code != 0:
         if job.must_pass:
-            raise SystemExit(f"bench: {' '.join(job.argv)} exited {code}")
-        print(f"bench: {job.label} exited {code}; left out", file=sys.stderr)
+            raise SystemExit(f"bench: {' '.join(job.argv)} exited {outcome.code}")
+        print(f"bench: {job.label} exited {outcome.code}; left out", file=sys.stderr)
         timing.failed = True
         return None
-    timing.times.append(elapsed)
+    timing.times.append(outcome.seconds)
+    timing.cpu.append(outcome.cpu)
     timing.rounds.append(round_)
     for label, floor in just_before.items():
         timing.before.setdefault(label, []).append(floor)
-    timing.peak_kib = max(timing.peak_kib, peak)
-    return elapsed
+    timing.peak_kib = max(timing.peak_kib, outcome.peak_kib)
+    return outcome.seconds
 
 
 # -- what runs what -------------------------------------------------------------
@@ -558,7 +570,7 @@ def make_setup(args: argparse.Namespace, work: Path) -> Setup:
     setup = Setup(plnctl, python, extra_env, set(), peers, args.no_peers)
     env = os.environ | extra_env | {"PLNCTL_DATA_DIR": str(work / "empty")}
     for name in sorted({c.needs for c in COMMANDS if c.needs}):
-        if run([*plnctl, name, "--help"], env)[2] != 0:
+        if run([*plnctl, name, "--help"], env).code != 0:
             setup.missing.add(name)
     return setup
 
@@ -634,7 +646,7 @@ def peer_jobs(setup: Setup, work: Path, items: int) -> tuple[list[Job], list[str
             if peer.tool != tool:
                 continue
             argv = [executable, *peer.args]
-            if peer.warm and run(argv, env)[2] != 0:
+            if peer.warm and run(argv, env).code != 0:
                 print(f"bench: {peer.label} failed; left out", file=sys.stderr)
                 failed.append(peer.label)
                 continue
@@ -703,7 +715,8 @@ def floors_table(results: Mapping[int, Mapping[str, Timing]]) -> str:
             times = (
                 "" if label == PASS else f" ({_x_or_blank(ratio(results[n], label, PASS))} python)"
             )
-            cells.append(f"{_ms(t.median)}{times}; {_mb(t.peak_kib)}")
+            cpu = _ms(statistics.median(t.cpu))
+            cells.append(f"{_ms(t.median)}{times}; cpu {cpu}; {_mb(t.peak_kib)}")
         lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -712,17 +725,19 @@ def size_table(ties: int, timings: Mapping[str, Timing]) -> str:
     lines = [
         f"{ties:,} ties",
         "",
-        f"| command | time | {TIMES} python | {TIMES} typer | {TIMES} tomllib | peak memory |",
-        "|---|---|---|---|---|---|",
+        "| command | time | cpu | "
+        + " | ".join(f"{TIMES} {SHORT[f]}" for f in FLOORS)
+        + " | peak memory |",
+        "|---|---|---|---|---|---|---|",
     ]
     whole = {c.label for c in COMMANDS if c.whole}
     for label in [c.label for c in COMMANDS] + [p.label for p in PEERS]:
         t = timings.get(label)
         if t is None or not t.times:
             why = "failed" if t is not None else "n/a"
-            lines.append(f"| {label} | {why} | | | | |")
+            lines.append(f"| {label} | {why} | | | | | |")
             continue
-        cells = [_ms(t.median)]
+        cells = [_ms(t.median), _ms(statistics.median(t.cpu))]
         cells += [_x_or_blank(ratio(timings, label, floor)) for floor in (PASS, TYPER)]
         cells += [_x_or_blank(ratio(timings, label, TOMLLIB)) if label in whole else ""]
         lines.append(f"| {label} | {' | '.join(cells)} | {_mb(t.peak_kib)} |")
@@ -827,6 +842,7 @@ def as_json(machine: list[str], results: Mapping[int, Mapping[str, Timing]], run
                 str(n): {
                     label: {
                         "seconds": t.times,
+                        "cpu_seconds": t.cpu,
                         "rounds": t.rounds,
                         "floors_just_before": t.before,
                         "peak_kib": t.peak_kib,
