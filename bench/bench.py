@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# plnctl ships no py.typed: mypy checks these imports only with src/ on its path
+# (`MYPYPATH=src mypy --strict bench/bench.py`), and takes them as untyped without.
 if TYPE_CHECKING:
-    from plnctl.model import Event
+    from plnctl.model import Event  # type: ignore[import-untyped, unused-ignore]
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -177,7 +179,7 @@ TARGETS = (
 
 
 def _events(rng: random.Random, count: int, span_days: int, kinds: Sequence[str]) -> list[Event]:
-    from plnctl.model import Event
+    from plnctl.model import Event  # type: ignore[import-untyped, unused-ignore]
 
     events = []
     for _ in range(count):
@@ -203,8 +205,8 @@ def generate(root: Path, ties: int, seed: int = 4) -> None:
     events), `heavy-tie` (5,000 events) and `shown-tie` (300 events).
     """
     sys.path.insert(0, str(SRC))
-    from plnctl.model import Tie, slugify
-    from plnctl.store import dump_tie
+    from plnctl.model import Tie, slugify  # type: ignore[import-untyped, unused-ignore]
+    from plnctl.store import dump_tie  # type: ignore[import-untyped, unused-ignore]
 
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -620,8 +622,6 @@ def plnctl_jobs(
             writing.append(job)
         else:
             reading.append(job)
-    # Cold runs last, so the warm ones meet the index the previous round left.
-    reading.sort(key=lambda j: j.before is not None)
     return reading, writing, env
 
 
@@ -671,6 +671,7 @@ def bench_size(setup: Setup, work: Path, ties: int, runs: int) -> dict[str, Timi
     time.sleep(2.1)
     for _ in range(2):
         run([*setup.plnctl, "review"], env)
+    # Cold runs last in a round, so the warm ones meet the index the previous round left.
     cold = [j for j in reading if j.before is not None]
     warm = [j for j in reading if j.before is None]
     timings = {label: Timing(failed=True) for label in failed}
