@@ -32,6 +32,7 @@ TIE_FIELDS = (
     "site_url",
     "topics",
     "tags",
+    "learning",
     "via",
     "every",
     "note",
@@ -40,7 +41,7 @@ TIE_FIELDS = (
     "archived",
     "snoozed_until",
 )
-EVENT_FIELDS = ("id", "date", "kind", "note", "link", "what", "role")
+EVENT_FIELDS = ("id", "date", "kind", "note", "link", "what", "role", "topics")
 
 
 # -- histories ------------------------------------------------------------------
