@@ -184,15 +184,16 @@ def test_the_readme_quick_start_shows_real_output(cli: Cli) -> None:
         assert result.out == shown, f"README: plnctl {' '.join(args)}\n{result}"
 
 
-def test_the_cli_reference_examples_on_the_demo_network_are_real(cli: Cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", ["docs/cli.md", "README.md"])
+def test_the_examples_on_the_demo_network_are_real(cli: Cli, tmp_path: Path, page: str) -> None:
     demo_dir = str(tmp_path / "pln-demo")
     cli.ok("--data-dir", demo_dir, "demo")
-    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    text = (DOCS.parent / page).read_text(encoding="utf-8")
     checked = 0
     for args, shown in console_steps(text):
         if args[:2] != ["--data-dir", "/tmp/pln-demo"] or "..." in shown or args[2] == "demo":
             continue
         result = cli.ok("--data-dir", demo_dir, *args[2:])
-        assert result.out == shown, f"docs/cli.md: plnctl {' '.join(args)}\n{result}"
+        assert result.out == shown, f"{page}: plnctl {' '.join(args)}\n{result}"
         checked += 1
     assert checked >= 3
