@@ -8,7 +8,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from conftest import Cli
+import pytest
+
+from conftest import Cli, Run
 from helpers import Ties
 
 STATS = ["statistics"]
@@ -241,7 +243,11 @@ def test_who_ranks_by_topic_engagement_and_lists_learners(cli: Cli, ties: Ties) 
     ]
     assert doc["learners"] == [{"slug": "bo-chen", "name": "Bo Chen", "status": "weak"}]
     out = cli.ok("who", "statistics").out
-    assert "Cy Diaz (cy-diaz)" in out and "Learning statistics too" in out
+    assert "Cy Diaz     cy-diaz     person  strong   4.6" in out
+    assert (
+        "Learning statistics too: peers to learn with, or to help\n  Bo Chen (bo-chen)  weak\n"
+        in out
+    )
 
 
 def test_who_on_a_topic_nobody_has_explains(cli: Cli, ties: Ties) -> None:
@@ -353,3 +359,20 @@ def test_review_lists_goal_holes_the_next_rung_and_promising_ties(cli: Cli, ties
     out = cli.ok("review").out
     assert "Goals with holes (1)" in out and "Ready for the next rung (1)" in out
     assert "      plnctl checkin reader --kind comment" in out
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_learning_screens_fit_a_terminal(
+    cli: Cli, tmp_path: Path, terminal: Run, width: int
+) -> None:
+    where = str(tmp_path / "demo")
+    cli.ok("--data-dir", where, "demo")
+    for args in (["topics"], ["who", "statistics"], ["scouts"], ["suggest", "statistics"]):
+        screen = terminal(width, "--data-dir", where, *args)
+        assert not screen.too_wide(), (args, screen.text)
+        assert screen.rows, args
+    screen = terminal(width, "--data-dir", where, "suggest", "statistics")
+    for slug in ("chen-wei", "farah-haddad"):
+        assert f"      plnctl share LINK --with {slug}" in screen.rows
+    screen = terminal(width, "--data-dir", where, "topics")
+    assert any(row.startswith("machine learning ") for row in screen.rows)

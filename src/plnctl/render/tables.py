@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from plnctl.render import fit
@@ -178,17 +178,36 @@ def list_table(views: Sequence[TieView], *, total: int) -> None:
             ]
         )
         styles.append((STATUS_STYLE.get(d.status), BAND_STYLE.get(d.band)))
+    fitted_table(LIST_COLUMNS, rows, styles, STYLED_COLUMNS)
+
+
+def fitted_table(
+    columns: Sequence[fit.Column],
+    rows: Sequence[Sequence[str]],
+    styles: Sequence[Sequence[str | None]] = (),
+    styled_columns: Mapping[str, int] | None = None,
+    title: str | None = None,
+) -> None:
+    """Rows under `columns`: plain text when piped; on a terminal, one line per row,
+    columns leaving (and shortening) as the terminal narrows (fit.choose_widths).
+
+    `styles` gives each row's styles, and `styled_columns` which of them each
+    column (by header) takes.
+    """
     screen = terminal()
     if screen is None:
-        table = make_table()
-        for col in LIST_COLUMNS:
+        table = make_table(title)
+        for col in columns:
             table.add_column(col.header, overflow="fold")
         for row in rows:
             table.add_row(*(styled(cell, None) for cell in row))
-        emit(out, table)
+        emit(console(), table)
         return
-    widths = fit.choose_widths(LIST_COLUMNS, rows, screen.width)
-    _print_rows(screen, LIST_COLUMNS, widths, rows, styles)
+    if title:
+        fit.show([fit.words(title, "bold")], screen)
+    widths = fit.choose_widths(columns, rows, screen.width)
+    row_styles = styles or [() for _ in rows]
+    _print_rows(screen, columns, widths, rows, row_styles, styled_columns or {})
 
 
 # The columns of `list`, and the order they leave a narrowing terminal: kind
@@ -214,6 +233,7 @@ def _print_rows(
     widths: Sequence[int | None],
     rows: Sequence[Sequence[str]],
     styles: Sequence[Sequence[str | None]],
+    styled_columns: Mapping[str, int],
 ) -> None:
     """Rows padded to `widths` (None: column left out), in one write."""
     from rich.text import Text
@@ -229,8 +249,8 @@ def _print_rows(
             cell = _pad(fit.shorten(row[i], width), width, columns[i].justify)
             if n == len(kept) - 1:
                 cell = cell.rstrip()
-            where = STYLED_COLUMNS.get(columns[i].header)
-            out.append(cell, style[where] if where is not None else None)
+            where = styled_columns.get(columns[i].header)
+            out.append(cell, style[where] if where is not None and where < len(style) else None)
             if n < len(kept) - 1:
                 out.append("  ")
     screen.print(out, soft_wrap=True, highlight=False)

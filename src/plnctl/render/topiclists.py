@@ -6,15 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from plnctl.render.terminal import (
-    STATUS_STYLE,
-    ago,
-    console,
-    emit,
-    make_table,
-    styled,
-    write_lines,
-)
+from plnctl.render import fit
+from plnctl.render.tables import fitted_table
+from plnctl.render.terminal import STATUS_STYLE, ago, visible, write_lines
 
 if TYPE_CHECKING:
     from plnctl.network.expertise import Lineage
@@ -35,12 +29,25 @@ def _quoted(topic: str) -> str:
     return shlex.quote(topic)
 
 
+TOPIC_COLUMNS = (
+    fit.Column("topic", shrink_to=16),
+    fit.Column("strong", justify="right"),
+    fit.Column("weak", justify="right"),
+    fit.Column("dormant", drop=3, justify="right"),
+    fit.Column("people", drop=2, justify="right"),
+    fit.Column("score", drop=1, justify="right"),
+    fit.Column("last", drop=4),
+    fit.Column("flags"),
+)
+
+
 def topics_table(rows: Sequence[TopicRow], as_of: dt.date) -> None:
-    out = console()
     if not rows:
-        out.print(
-            "No topics yet: give ties topics (`plnctl set TIE --add-topic T`) "
-            "or set a goal (`plnctl learn TOPIC`)."
+        write_lines(
+            [
+                "No topics yet: give ties topics (`plnctl set TIE --add-topic T`) "
+                "or set a goal (`plnctl learn TOPIC`)."
+            ]
         )
         return
     goals = [r for r in rows if r.goal]
@@ -48,111 +55,146 @@ def topics_table(rows: Sequence[TopicRow], as_of: dt.date) -> None:
     for title, part in ((f"Your goals ({len(goals)})", goals), (f"Topics ({len(others)})", others)):
         if not part:
             continue
-        table = make_table(title)
-        for col in ("topic", "strong", "weak", "dormant", "people", "score", "last", "flags"):
-            table.add_column(col, overflow="fold")
-        for r in part:
-            table.add_row(
-                styled(r.topic, "bold" if r.goal else None),
+        cells = [
+            [
+                visible(r.topic),
                 str(r.strong),
                 str(r.weak),
                 str(r.dormant),
                 f"{r.people}/{r.people + r.sources}",
                 f"{r.engagement:.1f}",
                 _days(r.last_engaged, as_of),
-                styled(", ".join(r.flags), "yellow" if r.flags else None),
-            )
-        emit(out, table)
+                ", ".join(r.flags),
+            ]
+            for r in part
+        ]
+        styles = [("yellow" if r.flags else None,) for r in part]
+        fitted_table(TOPIC_COLUMNS, cells, styles, {"flags": 0}, title=title)
     if any(set(r.flags) & {"gap", "no-people", "single"} for r in goals):
-        write_lines(
-            ["Fill a hole: `plnctl who TOPIC` shows who is on it, `plnctl scouts` whom to ask."]
+        _say_lines(
+            [
+                fit.words(
+                    "Fill a hole: `plnctl who TOPIC` shows who is on it, "
+                    "`plnctl scouts` whom to ask."
+                )
+            ]
         )
+
+
+WHO_COLUMNS = (
+    fit.Column("name", shrink_to=12),
+    fit.Column("slug", drop=4),
+    fit.Column("kind", drop=1),
+    fit.Column("status"),
+    fit.Column("score", drop=2, justify="right"),
+    fit.Column("last", drop=3),
+    fit.Column("helped you", drop=5, justify="right"),
+)
 
 
 def who_table(found: WhoKnows, as_of: dt.date) -> None:
-    out = console()
     if not found.ties and not found.learners:
-        out.print(
-            f"Nobody in your network is on {found.topic!r} yet. Ask your best scouts whom "
-            "they follow (`plnctl scouts`), then `plnctl add NAME --topic "
-            f"{_quoted(found.topic)}`."
+        _say_lines(
+            [
+                fit.words(
+                    f"Nobody in your network is on {found.topic!r} yet. Ask your best scouts "
+                    "whom they follow (`plnctl scouts`), then `plnctl add NAME --topic "
+                    f"{_quoted(found.topic)}`."
+                )
+            ]
         )
         return
     if found.ties:
-        table = make_table(f"Who knows {found.topic}")
-        for col in ("tie", "kind", "status", "score", "last", "helped you"):
-            table.add_column(col, overflow="fold")
-        for k in found.ties:
-            table.add_row(
-                f"{styled(k.name, 'bold')} ({k.slug})",
+        cells = [
+            [
+                visible(k.name),
+                k.slug,
                 k.kind,
-                styled(k.status, STATUS_STYLE.get(k.status)),
+                k.status,
                 f"{k.engagement:.1f}",
                 _days(k.last_engaged, as_of),
                 str(k.helped) if k.helped else "",
-            )
-        emit(out, table)
+            ]
+            for k in found.ties
+        ]
+        styles = [(STATUS_STYLE.get(k.status),) for k in found.ties]
+        fitted_table(WHO_COLUMNS, cells, styles, {"status": 0}, title=f"Who knows {found.topic}")
     if found.learners:
-        table = make_table(f"Learning {found.topic} too: peers to learn with, or to help")
-        for col in ("person", "status"):
-            table.add_column(col, overflow="fold")
-        for p in found.learners:
-            table.add_row(
-                f"{styled(p.name, 'bold')} ({p.slug})",
-                styled(p.status, STATUS_STYLE.get(p.status)),
-            )
-        emit(out, table)
+        lines = [fit.words(f"Learning {found.topic} too: peers to learn with, or to help", "bold")]
+        lines.extend(
+            fit.parts((p.name, "bold"), (p.status, STATUS_STYLE.get(p.status)), indent=2,
+                      label=(f"({p.slug})", None))
+            for p in found.learners
+        )  # fmt: skip
+        _say_lines(lines)
+
+
+SCOUT_COLUMNS = (
+    fit.Column("scout", shrink_to=12),
+    fit.Column("slug", drop=2),
+    fit.Column("status", drop=1),
+    fit.Column("led you to", justify="right"),
+    fit.Column("became strong", justify="right"),
+)
 
 
 def scouts_table(found: Sequence[Scout]) -> None:
-    out = console()
     if not found:
-        out.print(
-            "No scouts yet: when you add a tie someone led you to, say so with "
-            "`plnctl add NAME --via TIE` (or `plnctl set`), and it shows here."
+        _say_lines(
+            [
+                fit.words(
+                    "No scouts yet: when you add a tie someone led you to, say so with "
+                    "`plnctl add NAME --via TIE` (or `plnctl set`), and it shows here."
+                )
+            ]
         )
         return
-    table = make_table("Scouts: the ties that led you to others")
-    for col in ("scout", "status", "led you to", "became strong"):
-        table.add_column(col, overflow="fold")
-    for s in found:
-        table.add_row(
-            f"{styled(s.name, 'bold')} ({s.slug})",
-            styled(s.status, STATUS_STYLE.get(s.status)),
-            str(len(s.led_to)),
-            str(len(s.became_strong)),
-        )
-    emit(out, table)
+    cells = [
+        [visible(s.name), s.slug, s.status, str(len(s.led_to)), str(len(s.became_strong))]
+        for s in found
+    ]
+    styles = [(STATUS_STYLE.get(s.status),) for s in found]
+    fitted_table(
+        SCOUT_COLUMNS, cells, styles, {"status": 0}, title="Scouts: the ties that led you to others"
+    )
     best = found[0]
     strong = len(best.became_strong)
     became = f", {strong} became strong" if strong else ""
-    write_lines(
+    _say_lines(
         [
-            f"Ask {best.name} whom they pay attention to: they led you to "
-            f"{len(best.led_to)} of your ties{became}."
+            fit.words(
+                f"Ask {best.name} whom they pay attention to: they led you to "
+                f"{len(best.led_to)} of your ties{became}."
+            )
         ]
     )
 
 
 def suggest_table(found: Sequence[Recipient], topics: Sequence[str]) -> None:
-    out = console()
+    """A block per tie, as in review: the tie, why, and the command to log the share."""
     about = ", ".join(topics)
     if not found:
-        out.print(
-            f"Nobody in your network is on {about} or learning it; `plnctl share WHAT` "
-            "logs a public share."
+        _say_lines(
+            [
+                fit.words(
+                    f"Nobody in your network is on {about} or learning it; "
+                    "`plnctl share WHAT` logs a public share."
+                )
+            ]
         )
         return
-    table = make_table(f"Whom a find on {about} would help")
-    for col in ("tie", "why", "share it"):
-        table.add_column(col, overflow="fold")
+    lines = [fit.parts((f"Whom a find on {about} would help ({len(found)})", "bold"))]
     for r in found:
-        table.add_row(
-            f"{styled(r.name, 'bold')} ({r.slug})",
-            styled(r.reason, None),
-            f"plnctl share LINK --with {r.slug}",
-        )
-    emit(out, table)
+        lines.append(fit.parts((r.name, "bold"), indent=2, label=(f"({r.slug})", None)))
+        lines.append(fit.words(r.reason, None, 4))
+        lines.append(fit.command(f"plnctl share LINK --with {r.slug}", 6))
+    _say_lines(lines)
+
+
+def _say_lines(lines: Sequence[fit.Line]) -> None:
+    from plnctl.render.tables import terminal
+
+    fit.show(lines, terminal())
 
 
 def lineage_lines(lineage: Lineage) -> list[tuple[str, str]]:
@@ -207,6 +249,4 @@ def profile_screen(profile: Profile, coverage: Sequence[TopicRow]) -> None:
         for p in profile.projects:
             rest = " ".join(x for x in (p.url or "", f"— {p.note}" if p.note else "") if x)
             lines.append(f"  {p.name}" + (f"  {rest}" if rest else ""))
-    from plnctl.render.terminal import visible
-
     write_lines(visible(line) for line in lines)
