@@ -376,3 +376,29 @@ def test_learning_screens_fit_a_terminal(
         assert f"      plnctl share LINK --with {slug}" in screen.rows
     screen = terminal(width, "--data-dir", where, "topics")
     assert any(row.startswith("machine learning ") for row in screen.rows)
+
+
+def test_importing_a_published_profile_makes_a_person_tie(cli: Cli, tmp_path: Path) -> None:
+    card = tmp_path / "ann.json"
+    cli.ok("profile", "set", "--name", "Ann Lee", "--about", "Teaches stats",
+           "--add-link", "https://ann.example")  # fmt: skip
+    cli.ok("learn", "machine learning")
+    cli.ok("teach", "statistics")
+    cli.ok("teach", "R")
+    cli.ok("profile", "publish", "--format", "json", "-o", str(card))
+    (tmp_path / "data" / "_profile.toml").unlink()
+    assert (
+        cli.ok("import", str(card)).out
+        == "added  ann-lee: Ann Lee\n1 added, 0 updated, 0 skipped\n"
+    )
+    tie = cli.read_tie("ann-lee")
+    assert (tie["kind"], tie["url"], tie["note"]) == (
+        "person",
+        "https://ann.example",
+        "Teaches stats",
+    )
+    assert tie["topics"] == ["statistics", "R"] and tie["learning"] == ["machine learning"]
+    again = cli.ok("import", str(card)).out
+    assert again.endswith("0 added, 0 updated, 1 skipped\n")
+    card.write_text(card.read_text().replace('"version": 1', '"version": 2'))
+    assert "upgrade plnctl" in cli.fails("import", str(card)).err

@@ -46,6 +46,10 @@ def parse_file(data: bytes, fmt: str, what: str) -> Parsed:
         return vcard.parse(data, what)
     if fmt == "csv":
         return csvfile.parse(data, what)
+    from plnctl.formats import peercard
+
+    if peercard.sniff(data):
+        return peercard.parse(data, what)
     return backup.parse(data, what)
 
 
