@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from plnctl.app import app, network_of
+from plnctl.commands.options import JsonOption
 
 
 @app.command()
 def doctor(
     ctx: typer.Context,
-    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    json: JsonOption = False,
 ) -> None:
     """Check the files in your data directory for problems.
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from plnctl.app import app, as_of_date, network_of
+from plnctl.commands.options import JsonOption
 from plnctl.complete import complete_topic
 from plnctl.dates import DATE_HELP, FUTURE_HELP
 
@@ -92,7 +93,7 @@ def profile(
         str | None,
         typer.Option("--as-of", metavar="DATE", help=f"Coverage as of this date ({DATE_HELP})."),
     ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    json: JsonOption = False,
 ) -> None:
     """Show your profile, and for each goal how well your network covers it.
 

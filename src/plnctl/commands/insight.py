@@ -8,20 +8,20 @@ from typing import Annotated
 import typer
 
 from plnctl.app import app, as_of_date, network_of
-from plnctl.commands.overview import AS_OF_HELP, JSON_HELP
+from plnctl.commands.options import AsOfOption, JsonOption
 
 
 @app.command()
 def stats(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    as_of: AsOfOption = None,
     weeks: Annotated[
         int,
         typer.Option(
             "--weeks", "-w", metavar="N", min=1, max=520, help="Weeks in the weekly chart."
         ),
     ] = 26,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    json: JsonOption = False,
 ) -> None:
     """Show your activity over time: a year's heatmap, weekly events, ties and topics.
 
@@ -46,7 +46,7 @@ def map_(
         Path,
         typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write (atomically)."),
     ],
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Draw your network as a map in one HTML file: you in the middle, your ties around you.
 

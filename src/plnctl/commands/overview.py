@@ -7,17 +7,15 @@ from typing import Annotated
 import typer
 
 from plnctl.app import KindChoice, StatusChoice, app, as_of_date, network_of
+from plnctl.commands.options import AsOfOption, JsonOption
 from plnctl.complete import TieArgument, complete_tag, complete_topic
 from plnctl.dates import DATE_HELP
-
-AS_OF_HELP = f"Derive everything as of this date ({DATE_HELP}); later events are ignored."
-JSON_HELP = "Print one JSON document (see docs/json.md)."
 
 
 @app.command()
 def review(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    as_of: AsOfOption = None,
     show_all: Annotated[
         bool, typer.Option("--all", "-a", help="Show every tie, snoozed ones too, unlimited.")
     ] = False,
@@ -25,7 +23,7 @@ def review(
         int,
         typer.Option("--limit", "-n", metavar="N", min=1, help="Show at most N ties per section."),
     ] = 5,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    json: JsonOption = False,
 ) -> None:
     """Show the ties that need attention: at risk, due, dormant, and where you only take.
 
@@ -47,11 +45,11 @@ def review(
 def show(
     ctx: typer.Context,
     tie: TieArgument,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    as_of: AsOfOption = None,
     show_all: Annotated[
         bool, typer.Option("--all", "-a", help="Every event (a terminal shows the newest 15).")
     ] = False,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    json: JsonOption = False,
 ) -> None:
     """Show one tie: its fields, its status and why, and its history.
 
@@ -90,7 +88,7 @@ def list_(
         str | None, typer.Option(metavar="TAG", autocompletion=complete_tag, help="Only this tag.")
     ] = None,
     archived: Annotated[bool, typer.Option(help="Include archived ties.")] = False,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    json: JsonOption = False,
 ) -> None:
     """List your ties with their status, trend and when you last engaged.
 
@@ -121,7 +119,7 @@ def shares(
     since: Annotated[
         str | None, typer.Option(metavar="DATE", help=f"Only from this date on ({DATE_HELP}).")
     ] = (None),
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    json: JsonOption = False,
 ) -> None:
     """List what you passed along, newest first.
 

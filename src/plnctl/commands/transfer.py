@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plnctl.app import KindChoice, app, network_of
+from plnctl.commands.options import JsonOption
 
 if TYPE_CHECKING:
     from plnctl.formats import Parsed
@@ -84,7 +85,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
     ] = False,
-    json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    json: JsonOption = False,
 ) -> None:
     """Bring ties in from a feed reader (OPML), an address book (vCard), CSV or a backup.
 

@@ -7,18 +7,15 @@ from typing import Annotated
 import typer
 
 from plnctl.app import app, as_of_date, network_of
+from plnctl.commands.options import AsOfOption, JsonOption
 from plnctl.complete import complete_topic
-from plnctl.dates import DATE_HELP
-
-AS_OF_HELP = f"As of this date ({DATE_HELP})."
-JSON_HELP = "Print one JSON document (see docs/json.md)."
 
 
 @app.command()
 def topics(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_of: AsOfOption = None,
+    json: JsonOption = False,
 ) -> None:
     """List your goals and every topic in your network: strong, weak and dormant ties on
     each, and where the holes are (gap, no-people, single, quiet, fading).
@@ -44,8 +41,8 @@ def who(
         str,
         typer.Argument(metavar="TOPIC", help="The topic.", autocompletion=complete_topic),
     ],
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_of: AsOfOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Show who in your network knows a topic, best first, and who is learning it too.
 
@@ -66,8 +63,8 @@ def who(
 @app.command()
 def scouts(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_of: AsOfOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Show the ties that led you to others (--via), those that became strong first:
     ask your best scouts whom they pay attention to.
@@ -101,8 +98,8 @@ def suggest(
     sources: Annotated[
         bool, typer.Option("--sources", help="Suggest sources too (a forum, a newsletter).")
     ] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_of: AsOfOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Suggest whom to pass a find along to: people learning the topic first, then
     those you only take from, then ties due for a word, then the rest.
