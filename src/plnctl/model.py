@@ -58,9 +58,18 @@ class Tie(BaseModel):
     schema_version: int = SCHEMA_VERSION
     name: str = Field(min_length=1, max_length=MAX_NAME)
     kind: TieKind = "person"
+    # The word for a source (podcast, video, blog, ...), as `add --kind` or an import said it.
+    medium: str | None = None
     url: str | None = None
     # A source's web site when `url` is its feed (OPML's htmlUrl).
     site_url: str | None = None
+    # Contact details an address book, LinkedIn or the Fediverse gives: kept, exported back.
+    email: str | None = None
+    phone: str | None = None
+    org: str | None = None
+    position: str | None = None
+    # A Fediverse address, `user@instance`: how a follows list names a person.
+    handle: str | None = None
     topics: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     via: str | None = None

@@ -215,14 +215,17 @@ def filter_views(
     topic: str | None = None,
     tag: str | None = None,
 ) -> list[TieView]:
-    """The ties `list` shows: every filter given must match (topics and tags ignore case)."""
+    """The ties `list` shows: every filter given must match (topics and tags ignore case).
 
+    `kind` is a kind word: person, source, or a medium such as podcast.
+    """
+    from plnctl.kinds import kind_matches
     from plnctl.text import has_label
 
     return [
         v
         for v in views
-        if (kind is None or v.tie.kind == kind)
+        if (kind is None or kind_matches(kind, v.tie.kind, v.tie.medium))
         and (status is None or v.derived.status == status)
         and (topic is None or has_label(v.tie.topics, topic))
         and (tag is None or has_label(v.tie.tags, tag))

@@ -54,6 +54,12 @@ class Record(NamedTuple):
     days: bytes  # the event dates as native int32 ordinals, in file order
     kinds: str  # the event kinds joined by "|", in file order
     site_url: str | None
+    medium: str | None
+    email: str | None
+    phone: str | None
+    org: str | None
+    position: str | None
+    handle: str | None
 
 
 class DerivedRecord(NamedTuple):
@@ -97,6 +103,12 @@ class TieSummary:
     days: bytes
     kinds: str
     site_url: str | None = None
+    medium: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    org: str | None = None
+    position: str | None = None
+    handle: str | None = None
     _moments: list[Moment] | None = None
     # Derived values as of one date under one set of settings, when known.
     derived_for: tuple[dt.date, Settings] | None = None
@@ -151,6 +163,12 @@ def record_of(tie: Tie) -> tuple[Any, ...]:
             days=array.array("i", [e.date.toordinal() for e in tie.events]).tobytes(),
             kinds="|".join(e.kind for e in tie.events),
             site_url=tie.site_url,
+            medium=None if tie.medium is None else intern(tie.medium),
+            email=tie.email,
+            phone=tie.phone,
+            org=tie.org,
+            position=tie.position,
+            handle=tie.handle,
         )
     )
 
@@ -174,6 +192,12 @@ def summary_of(raw: tuple[Any, ...]) -> TieSummary:
         days=r.days,
         kinds=r.kinds,
         site_url=r.site_url,
+        medium=r.medium,
+        email=r.email,
+        phone=r.phone,
+        org=r.org,
+        position=r.position,
+        handle=r.handle,
     )
 
 

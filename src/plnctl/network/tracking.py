@@ -34,7 +34,7 @@ class Tracking(NetworkBase):
         note: str | None = None,
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
-        from plnctl.kinds import tie_kind
+        from plnctl.kinds import medium_of, tie_kind
         from plnctl.model import Tie, same_name, slugify, unique_slug
         from plnctl.text import clean_labels, clean_text
 
@@ -43,6 +43,7 @@ class Tracking(NetworkBase):
         tie = Tie(
             name=name,
             kind=tie_kind(kind),
+            medium=medium_of(kind),
             url=clean_text(url, "url").strip() or None if url else None,
             topics=clean_labels(topics, "topic"),
             tags=clean_labels(tags, "tag"),

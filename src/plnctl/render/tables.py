@@ -149,6 +149,10 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
     return lines
 
 
+# The contact details `show` lists, when a tie has them.
+CONTACT_ROWS = ("email", "phone", "org", "position", "handle")
+
+
 def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
     from rich.panel import Panel
 
@@ -158,9 +162,10 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
     t, d = full_tie(v), v.derived
     fields = [
         ("slug", v.slug),
-        ("kind", t.kind),
+        ("kind", f"{t.kind} ({t.medium})" if t.medium else t.kind),
         ("url", t.url or ""),
         ("site", t.site_url or ""),
+        *((name, getattr(t, name) or "") for name in CONTACT_ROWS),
         ("topics", ", ".join(t.topics)),
         ("tags", ", ".join(t.tags)),
         ("via", t.via or ""),
