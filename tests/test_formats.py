@@ -153,7 +153,11 @@ def test_google_contacts_vcard_drops_the_system_group_and_skips_nameless() -> No
     assert ties["Ben Okafor"].url == "https://ben.example.org/blog"
     assert ties["Ben Okafor"].note == "Taught me how to run a reading group.\nAsk him about Freire."
     assert ties["Zoë Ångström"].tags == ["Mentors", "Peer learners", "starred"]
-    assert parsed.skipped == [("card 2", "no name (FN, N or ORG)")]
+    assert ties["noname@example.org"].email == "noname@example.org"
+    assert parsed.skipped == []
+    assert parsed.warnings == [
+        "card 2 (noname@example.org): no FN or N; named by its e-mail address"
+    ]
 
 
 def test_nextcloud_vcard_40() -> None:
@@ -174,8 +178,14 @@ def test_vcard_name_from_n_when_fn_is_missing() -> None:
 def test_not_a_vcard_is_a_clear_error() -> None:
     with pytest.raises(FormatError, match="no BEGIN:VCARD"):
         vcard.parse(b"name,url\nAnn,x\n", "people.vcf")
-    with pytest.raises(FormatError, match="not UTF-8"):
-        vcard.parse(b"BEGIN:VCARD\r\nFN:Jos\xe9\r\nEND:VCARD\r\n", "people.vcf")
+
+
+def test_a_vcard_value_that_is_not_utf8_is_read_as_windows_1252_with_a_warning() -> None:
+    parsed = vcard.parse(b"BEGIN:VCARD\r\nFN:Jos\xe9\r\nEND:VCARD\r\n", "people.vcf")
+    assert [r.tie.name for r in parsed.records] == ["Jos\u00e9"]
+    assert parsed.warnings == [
+        "card 1 (Jos\u00e9): FN is not UTF-8 and names no charset; read as windows-1252"
+    ]
 
 
 def test_vcard_dump_reads_back() -> None:

@@ -88,7 +88,7 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(cli: Cli, data_dir: Pa
     before = snapshot(data_dir)
     result = cli.ok("import", fixture("apple-contacts.vcf"), "--dry-run")
     assert result.out == (
-        "would update  ann-lee: Ann Lee  (url, note)\n"
+        "would update  ann-lee: Ann Lee  (url, note, email, phone, org, position, handle)\n"
         "would add     open-learning-lab: Open Learning Lab\n"
         "dry run: 1 to add, 1 to update, 0 to skip\n"
     )
@@ -99,12 +99,14 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(cli: Cli, data_dir: Pa
 def test_import_json_report(cli: Cli) -> None:
     cli.ok("add", "Zoë Ångström", "--tag", "Mentors")
     result = cli.ok("import", fixture("google-contacts.vcf"), "--json")
-    assert result.err == ""
+    assert result.err == (
+        "plnctl: warning: card 2 (noname@example.org): no FN or N; named by its e-mail address\n"
+    )
     assert json.loads(result.out) == {
         "file": fixture("google-contacts.vcf"),
         "format": "vcard",
         "dry_run": False,
-        "counts": {"added": 1, "updated": 1, "skipped": 1},
+        "counts": {"added": 2, "updated": 1, "skipped": 0},
         "added": [
             {
                 "slug": "ben-okafor",
@@ -112,7 +114,14 @@ def test_import_json_report(cli: Cli) -> None:
                 "fields": [],
                 "kept": [],
                 "where": "card 1 (Ben Okafor)",
-            }
+            },
+            {
+                "slug": "noname-example-org",
+                "name": "noname@example.org",
+                "fields": [],
+                "kept": [],
+                "where": "card 2 (noname@example.org)",
+            },
         ],
         "updated": [
             {
@@ -124,10 +133,10 @@ def test_import_json_report(cli: Cli) -> None:
             }
         ],
         "skipped": [],
-        "unusable": [{"where": "card 2", "reason": "no name (FN, N or ORG)"}],
+        "unusable": [],
         "settings": None,
         "shares_added": 0,
-        "warnings": [],
+        "warnings": ["card 2 (noname@example.org): no FN or N; named by its e-mail address"],
     }
     assert cli.read_tie("zoe-angstrom")["tags"] == ["Mentors", "Peer learners", "starred"]
 
@@ -152,7 +161,10 @@ def test_import_never_replaces_values_or_history(cli: Cli) -> None:
     cli.ok("checkin", "ann", "--kind", "converse", "--note", "coffee")
     before = cli.read_tie("ann-lee")
     first = cli.ok("import", fixture("apple-contacts.vcf"))
-    assert "ann-lee: Ann Lee  (kept yours: url, note)\n" in first.out
+    assert (
+        "ann-lee: Ann Lee  (email, phone, org, position, handle; kept yours: url, note)\n"
+        in first.out
+    )
     second = cli.ok("import", fixture("spreadsheet.csv"))
     assert "ann-lee: Ann Lee  (every, topics, tags; kept yours: url, note)\n" in second.out
     after = cli.read_tie("ann-lee")

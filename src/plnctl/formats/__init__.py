@@ -68,14 +68,102 @@ def guess_format(path: Path | None, given: str | None) -> str:
     raise InvalidValueError(f"reading standard input needs --format ({', '.join(FORMATS)})")
 
 
-def decode_text(data: bytes, what: str) -> str:
-    """UTF-8 text, with a leading byte-order mark (as spreadsheets write) dropped."""
+# Limits checked before a file is parsed (docs/formats.md, "Limits"): far above any
+# real export, low enough that a hostile or broken file cannot take gigabytes.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_ENTRIES = 200_000
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def check_size(data: bytes, what: str) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(
+            f"{what} is {len(data) // (1024 * 1024)} MB; plnctl imports files of at most "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB (split it, or export less)"
+        )
+
+
+def check_entries(count: int, what: str) -> None:
+    """Called as entries are read, so a file past the limit stops before it is all parsed."""
+    if count > MAX_ENTRIES:
+        raise FormatError(
+            f"{what} holds more than {MAX_ENTRIES:,} entries; plnctl imports at most "
+            f"{MAX_ENTRIES:,} per file (split it)"
+        )
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """The encoding of text with a byte-order mark, or of UTF-16 without one; else None.
+
+    Apple's Address Book and Windows' "Unicode text" write UTF-16, often with
+    no mark: every other byte of ASCII text is then zero.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding + ("-sig" if encoding == "utf-8" else "")
+    head = data[:4096]
+    if len(head) >= 4:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be"
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le"
+    return None
+
+
+def decode_text(data: bytes, what: str, warnings: list[str] | None = None) -> str:
+    """The text of a file: UTF-8 (a byte-order mark dropped) or UTF-16/32 by its mark.
+
+    With `warnings`, text in another encoding is read too, as Shift_JIS when
+    that decodes it to Japanese, else as windows-1252, and one warning says so.
+    Without, only Unicode is accepted (a JSON backup is always UTF-8).
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        try:
+            return data.decode(wide).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FormatError(
-            f"{what} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"
-        ) from None
+        if warnings is None:
+            raise FormatError(
+                f"{what} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"
+            ) from None
+    text, encoding = _guess_legacy(data)
+    warnings.append(
+        f"{what} is not UTF-8; read it as {encoding}: check the names "
+        "(or save the file as UTF-8 and import it again)"
+    )
+    return text
+
+
+def _guess_legacy(data: bytes) -> tuple[str, str]:
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text):
+            return text, "Shift_JIS"
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "ISO-8859-1"
+
+
+def visible(text: str) -> bool:
+    """Whether a name shows anything: not only spaces, marks or invisible format characters."""
+    import unicodedata
+
+    return any(unicodedata.category(c)[0] not in "ZCM" for c in text)
 
 
 def first_error(exc: Exception) -> str:
