@@ -163,13 +163,19 @@ def same_name(a: str, b: str) -> bool:
 
 def unique_slug(base: str, taken: Iterable[str]) -> str:
     """`base`, or `base-2`, `base-3`, ... when another file already has it."""
-    used = set(taken)
+    # A set is looked into as it is: copying it on every call made imports quadratic.
+    used = taken if isinstance(taken, set | frozenset | dict) else set(taken)
     slug, number = base, 2
     while slug in used:
-        suffix = f"-{number}"
-        slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        slug = numbered_slug(base, number)
         number += 1
     return slug
+
+
+def numbered_slug(base: str, number: int) -> str:
+    """`base-N`, `base` cut so that the whole stays within MAX_SLUG."""
+    suffix = f"-{number}"
+    return base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
 
 
 def to_toml_dict(tie: Tie) -> dict[str, Any]:

@@ -40,6 +40,10 @@ class Incoming:
     slug: str | None = None
     # `via` as the file gave it: a slug from a backup, or a name or slug from CSV.
     via: str | None = None
+    # What identifies the entry: "url" (a feed, a channel, a profile: matched by URL,
+    # and by name only to a tie of its kind that has no URL), "handle" (a Fediverse
+    # account), or "name" (matched by URL for sources, then by name).
+    identity: str = "name"
 
 
 @dataclass

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plnctl.errors import InvalidValueError
+from plnctl.errors import InvalidValueError, PlnctlError
 from plnctl.network.base import NetworkBase, Problems
 
 if TYPE_CHECKING:
     from plnctl.formats import Parsed
     from plnctl.importer import Report
+    from plnctl.model import Tie
 
 
 @dataclass
@@ -25,20 +27,36 @@ class Exported:
 
 
 class Exchange(NetworkBase):
-    def import_parsed(self, parsed: Parsed, *, dry_run: bool = False) -> Report:
-        """Plan an import under the lock and, unless a dry run, write it."""
-        from plnctl.importer import Planner, Report, union_shares
+    def import_parsed(
+        self,
+        parsed: Parsed,
+        *,
+        dry_run: bool = False,
+        tags: Sequence[str] = (),
+        via: str | None = None,
+    ) -> Report:
+        """Plan an import under the lock and, unless a dry run, write it.
+
+        `tags` go on every tie the file brings; `via` (a TIE) on the new ones.
+        """
+        from plnctl.importer import Names, Planner, Report, union_shares
+        from plnctl.text import clean_labels
 
         report = Report(unusable=list(parsed.skipped), warnings=list(parsed.warnings))
         report.dry_run = dry_run
+        tags = clean_labels(tags, "tag")
+        via_slug = self.find(via) if via else None
         with nullcontext() if dry_run else self._locked():
             existing, problems = self.ties()
             report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
-            planner = Planner(existing, self.today, taken=self.store.slugs())
+            planner = Planner(
+                existing, self.today, taken=self.store.slugs(), tags=tags, via=via_slug
+            )
             placed = [(planner.take(record), record) for record in parsed.records]
-            names = {slug: tie.name for slug, tie in planner.ties.items()}
+            names = Names(planner.ties)
             for slug, record in placed:
                 planner.link_via(slug, record, names, report.warnings)
+            report.warnings.extend(planner.warnings)
             report.outcomes = list(planner.outcomes.values())
             shares: list[dict[str, Any]] | None = None
             if parsed.shares:
@@ -53,16 +71,29 @@ class Exchange(NetworkBase):
                     report.settings = "same" if mine[0] == parsed.settings else "kept"
             if dry_run:
                 return report
-            for slug, tie, is_new in planner.writes():
-                if is_new:
-                    self.store.create(slug, tie)
-                else:
-                    self.store.save(slug, tie)
+            self._write_import(planner.writes())
             if shares is not None and report.shares_added:
                 self.store.save_shares(shares)
             if settings_doc is not None:
                 self.store.save_settings(settings_doc)
         return report
+
+    def _write_import(self, writes: list[tuple[str, Tie, bool]]) -> None:
+        """Write each tie; a failure part-way says how far it got, so no one is misled."""
+        for done, (slug, tie, is_new) in enumerate(writes):
+            try:
+                if is_new:
+                    self.store.create(slug, tie)
+                else:
+                    self.store.save(slug, tie)
+            except PlnctlError as exc:
+                if done == 0:
+                    raise
+                why = exc.message.removesuffix("; nothing was changed")
+                raise type(exc)(
+                    f"{why}: {done:,} of {len(writes):,} ties written, the rest not; "
+                    "run the import again to finish (what was written is kept, and skipped then)"
+                ) from None
 
     def export(self, fmt: str, *, kind: str | None = None, archived: bool = False) -> Exported:
         """The network as a file of format `fmt` (opml, vcard, csv, or the json backup)."""
