@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plnctl.errors import InvalidValueError
-from plnctl.formats import FormatError, backup, csvfile, guess_format, opml, vcard
+from plnctl.formats import FormatError, backup, csvfile, detect, opml, vcard
 from plnctl.importer import normalize_url
 from plnctl.merging import fold_into
 from plnctl.model import Event, Tie
@@ -239,14 +239,14 @@ def test_csv_header_in_any_order_case_and_separator() -> None:
     parsed = csvfile.parse(data)
     (record,) = parsed.records
     assert (record.tie.name, record.tie.note, record.tie.kind) == ("Ann", "hello, there", "person")
-    assert parsed.warnings == ["ignored unknown column(s): colour"]
+    assert parsed.warnings == ["not imported: column(s) Colour (`--map COLUMN=field` imports one)"]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "is empty"),
-        ("url,note\nhttps://x,y\n", "no 'name' column"),
+        ("colour,size\nblue,9\n", "no column plnctl knows"),
         ("name,kind\nAnn,robot\n", r"line 2 \(Ann\): unknown kind 'robot'"),
         ("name,every\nAnn,weekly\n", "line 2 .*whole number of days"),
         ("name,every\nAnn,0\n", "between 1 and 3650"),
@@ -260,7 +260,7 @@ def test_bad_csv_is_an_error_naming_the_line(text: str, message: str) -> None:
 def test_csv_row_without_a_name_is_skipped() -> None:
     parsed = csvfile.parse(b"name,url\n,https://x.example\n")
     assert parsed.records == []
-    assert parsed.skipped == [("line 2", "no name")]
+    assert parsed.skipped == [("line 2", "no name (and no organisation or e-mail to name it by)")]
 
 
 def test_csv_dump_reads_back() -> None:
@@ -274,7 +274,9 @@ def test_csv_dump_reads_back() -> None:
         note='multi\nline, "quoted"',
     )
     text = csvfile.dump([("lee-ann", tie)], {"ben": "Ben Okafor"})
-    assert text.splitlines()[0] == "name,kind,url,site_url,topics,tags,via,every,note"
+    assert text.splitlines()[0] == (
+        "name,kind,url,site_url,topics,tags,via,every,note,email,phone,org,position,handle"
+    )
     (record,) = csvfile.parse(text.encode()).records
     assert record.via == "Ben Okafor"
     back = record.tie
@@ -406,12 +408,16 @@ def test_merge_fills_in_and_never_replaces_or_drops() -> None:
     assert fold_into(mine, theirs).changed == []
 
 
-def test_format_from_the_extension() -> None:
-    assert guess_format(Path("Feeds.OPML"), None) == "opml"
-    assert guess_format(Path("x.vcf"), None) == "vcard"
-    assert guess_format(Path("x.txt"), "csv") == "csv"
+def test_format_from_the_content_then_the_extension() -> None:
+    assert detect(b"<?xml version='1.0'?><opml/>", Path("feeds.txt"), None) == "opml"
+    assert detect(b"BEGIN:VCARD\r\n", Path("x.txt"), None) == "vcard"
+    assert detect(b"Account address,Show boosts\n", Path("x.csv"), None) == "mastodon"
+    assert detect(b"ann@social.example\nbob@x.example\n", None, None) == "mastodon"
+    assert detect(b"name,url\nAnn,x\n", Path("x.txt"), None) == "csv"
+    assert detect(b"", Path("Feeds.OPML"), None) == "opml"
+    assert detect(b"hello", Path("x.txt"), "csv") == "csv"
     with pytest.raises(InvalidValueError, match="--format"):
-        guess_format(Path("x.txt"), None)
+        detect(b"hello", Path("x.txt"), None)
 
 
 def test_merge_never_archives_or_snoozes() -> None:

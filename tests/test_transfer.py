@@ -220,7 +220,7 @@ def test_billion_laughs_in_a_real_process(cli: Cli) -> None:
     ("args", "message"),
     [
         (("import", "nowhere.opml"), "no such file: nowhere.opml"),
-        (("import", str(FIXTURES / "feedly.opml"), "--format", "csv"), "no 'name' column"),
+        (("import", str(FIXTURES / "feedly.opml"), "--format", "csv"), "no column plnctl knows"),
         (("import", str(FIXTURES)), "is a directory"),
     ],
 )
@@ -230,18 +230,20 @@ def test_import_errors(cli: Cli, args: tuple[str, ...], message: str) -> None:
     assert result.out == ""
 
 
-def test_format_must_be_known(cli: Cli, tmp_path: Path) -> None:
+def test_the_format_is_known_by_content_or_named(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "feeds.txt"
     path.write_bytes((FIXTURES / "netnewswire.opml").read_bytes())
-    assert "use --format" in cli.fails("import", str(path)).err
-    assert "2 added" in cli.ok("import", str(path), "--format", "opml").out
+    assert "2 added" in cli.ok("import", str(path)).out
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("just some words\n", encoding="utf-8")
+    assert "use --format (opml, vcard, csv, mastodon" in cli.fails("import", str(unknown)).err
 
 
 def test_import_from_stdin(cli: Cli) -> None:
     proc = cli.process("import", "-", "--format", "csv", input="name,kind\nAnn,person\n")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "added  ann: Ann\n1 added, 0 updated, 0 skipped\n"
-    assert "reading standard input needs --format" in cli.process("import", "-", input="").stderr
+    assert "cannot tell what standard input holds" in cli.process("import", "-", input="").stderr
 
 
 # -- export ----------------------------------------------------------------

@@ -235,10 +235,8 @@ class Planner:
             if outcome.action != "added":  # a repeat within the file is not yours to keep
                 outcome.kept.extend(f for f in kept if f not in outcome.kept)
             elif record.slug is None:
-                also = f" (there {outcome.name!r}, here {record.tie.name!r})" if kept else ""
                 self.warnings.append(
-                    f"{record.where}: the same entry as {outcome.where}{also}; "
-                    f"imported once, as {slug}"
+                    f"{record.where}: the same entry as {outcome.where}; imported once, as {slug}"
                 )
         if record.slug:
             self.slug_map.setdefault(record.slug, slug)

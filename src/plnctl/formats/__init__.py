@@ -15,7 +15,8 @@ from plnctl.errors import InvalidValueError
 if TYPE_CHECKING:
     from plnctl.model import Tie
 
-FORMATS = ("opml", "vcard", "csv", "json")
+FORMATS = ("opml", "vcard", "csv", "mastodon", "youtube", "linkedin", "json")
+EXPORT_FORMATS = ("opml", "vcard", "csv", "mastodon", "json")
 EXTENSIONS = {
     ".opml": "opml",
     ".xml": "opml",
@@ -24,6 +25,11 @@ EXTENSIONS = {
     ".csv": "csv",
     ".json": "json",
 }
+KINDS_READ = (
+    "OPML (feed readers, podcast apps), vCard (address books), CSV (spreadsheets, Google "
+    "Contacts, Outlook), LinkedIn's Connections.csv, Mastodon's follows CSV, YouTube's "
+    "subscriptions (Takeout CSV or JSON, NewPipe), or a plnctl JSON backup"
+)
 
 
 class FormatError(InvalidValueError):
@@ -57,19 +63,74 @@ class Parsed:
     shares: list[dict[str, Any]] | None = None
 
 
-def guess_format(path: Path | None, given: str | None) -> str:
-    """The format named by --format, else the one the file's extension says."""
+def detect(data: bytes, path: Path | None, given: str | None) -> str:
+    """The format `--format` names, else the one the file's content shows, else its extension.
+
+    Content wins over the extension: a Mastodon follows file is a `.csv`, a
+    Takeout export may be saved under any name.
+    """
     if given:
         return given
+    head = data[:65536]
+    wide = wide_encoding(head)
+    text = head.decode(wide or "utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    lines = text.splitlines()[:50]
+    first = lines[0] if lines else ""
+    found = _by_content(text, first, lines)
+    if found:
+        return found
     if path is not None:
-        found = EXTENSIONS.get(path.suffix.lower())
-        if found:
-            return found
-        raise InvalidValueError(
-            f"cannot tell the format of {str(path)!r} from its extension; "
-            f"use --format ({', '.join(FORMATS)})"
-        )
-    raise InvalidValueError(f"reading standard input needs --format ({', '.join(FORMATS)})")
+        by_extension = EXTENSIONS.get(path.suffix.lower())
+        if by_extension:
+            return by_extension
+    where = "standard input" if path is None else repr(str(path))
+    raise FormatError(
+        f"cannot tell what {where} holds; plnctl reads {KINDS_READ}: "
+        f"use --format ({', '.join(FORMATS)}) if it is one of these"
+    )
+
+
+def _by_content(text: str, first: str, lines: list[str]) -> str | None:
+    from plnctl.formats import fediverse, youtube
+
+    if text.startswith("<"):
+        return "opml"  # the OPML reader says it when the root is something else
+    if "BEGIN:VCARD" in text.upper():
+        return "vcard"
+    if text.startswith(("{", "[")):
+        if '"plnctl-backup"' in text:
+            return "json"
+        if "youtube#subscription" in text or '"subscriptions"' in text:
+            return "youtube"
+        return "json"
+    if first.startswith("Notes:") or "connected on" in first.casefold():
+        return "linkedin"
+    if fediverse.looks_like(first, lines):
+        return "mastodon"
+    if youtube.looks_like(first, lines[1:]):
+        return "youtube"
+    if "," in first or ";" in first or "\t" in first:
+        return "csv"
+    return None
+
+
+def read(data: bytes, fmt: str, what: str, mapping: dict[str, str] | None = None) -> Parsed:
+    """Parse `data` as `fmt`: the ties it proposes, never touching the data directory."""
+    from plnctl.formats import backup, csvfile, fediverse, opml, vcard, youtube
+
+    if mapping and fmt not in ("csv", "linkedin"):
+        raise InvalidValueError(f"--map applies to CSV files, not to {fmt}")
+    if fmt == "opml":
+        return opml.parse(data, what)
+    if fmt == "vcard":
+        return vcard.parse(data, what)
+    if fmt in ("csv", "linkedin"):
+        return csvfile.parse(data, what, mapping=mapping, linkedin=fmt == "linkedin")
+    if fmt == "mastodon":
+        return fediverse.parse(data, what)
+    if fmt == "youtube":
+        return youtube.parse(data, what)
+    return backup.parse(data, what)
 
 
 # Limits checked before a file is parsed (docs/formats.md, "Limits"): far above any
