@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     PinChoice: TypeAlias = StrEnum
 else:
     KindChoice = _choices("KindChoice", KIND_WORDS)
-    CheckinKind = _choices("CheckinKind", CHECKIN_KINDS)
+    # `share` is offered so that `checkin --kind share` can point to `plnctl share`.
+    CheckinKind = _choices("CheckinKind", (*CHECKIN_KINDS, "share"))
     StatusChoice = _choices("StatusChoice", STATUSES)
     PinChoice = _choices("PinChoice", (*PINS, "none"))
 # Defaults for options, made once (a call in a signature would be made on every import).
@@ -84,10 +85,10 @@ def globals_of(ctx: typer.Context) -> Globals:
 def network_of(ctx: typer.Context) -> Network:
     """The network of the data directory the command runs on, as of today."""
     from plnctl.network import Network
-    from plnctl.render.terminal import say
+    from plnctl.render.terminal import say_once
     from plnctl.store import Store
 
-    return Network(Store(globals_of(ctx).data_dir), today(), on_wait=say)
+    return Network(Store(globals_of(ctx).data_dir), today(), on_wait=say_once)
 
 
 def as_of_date(text: str | None) -> dt.date:

@@ -61,7 +61,9 @@ def tie_view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> Tie
 
     derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
     if derived is None:
-        derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
+        derived = derive(
+            tie.moments(), as_of, settings, every=tie.every, pin=tie.pin, added=tie.added
+        )
     return TieView(slug=slug, tie=tie, derived=derived)
 
 
@@ -103,6 +105,8 @@ def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None
     reasons: list[str] = []
     section: str | None = None
     last = f"last engaged {_days(d.days_since)}"
+    if d.days_since is None and v.tie.added is not None:
+        last = f"never engaged, added {_days((as_of - v.tie.added).days)}"
     interval = f"every ~{_fmt_days(d.interval_days)} expected"
     slipped = (
         d.status == "weak"

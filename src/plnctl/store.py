@@ -46,11 +46,16 @@ def resolve_data_dir(option: str | Path | None) -> Path:
     return Path(platformdirs.user_data_dir("plnctl", appauthor=False))
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Replace `path` with `data`, or its pieces: the old content or the new, never half."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> None:
+    """Replace `path` with `data`, or its pieces: the old content or the new, never half.
+
+    The new file is readable by its owner only, unless `mode` says otherwise.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         try:
+            if mode is not None:
+                os.fchmod(fd, mode)
             for piece in (data,) if isinstance(data, bytes) else data:
                 view = memoryview(piece)
                 while view:

@@ -23,6 +23,14 @@ class FormatChoice(StrEnum):
     json = "json"
 
 
+class ExportFormat(StrEnum):
+    opml = "opml"
+    vcard = "vcard"
+    csv = "csv"
+    mastodon = "mastodon"
+    json = "json"
+
+
 FORMAT_HELP = (
     "opml, vcard, csv, mastodon (follows), youtube (subscriptions), linkedin "
     "(Connections.csv) or json (backup) [default: from the content, else the extension]."
@@ -122,11 +130,14 @@ def import_(
 def export(
     ctx: typer.Context,
     format: Annotated[
-        FormatChoice | None,
+        ExportFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="opml, vcard, csv or json [default: from --output's extension, else json].",
+            help=(
+                "opml, vcard, csv, mastodon (follows CSV) or json "
+                "[default: from --output's extension, else json]."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -144,11 +155,17 @@ def export(
         typer.Option(
             "--kind",
             "-k",
-            help="Only persons or sources [default: sources for opml, persons for vcard].",
+            help=(
+                "person, source, or a medium such as podcast "
+                "[default: sources for opml, persons for vcard and mastodon, all for csv]."
+            ),
             show_default=False,
         ),
     ] = None,
     archived: Annotated[bool, typer.Option(help="Include archived ties.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists.")
+    ] = False,
 ) -> None:
     """Write your ties out for a feed reader, an address book, a spreadsheet, or as a backup.
 
@@ -167,7 +184,8 @@ def export(
         fmt = EXTENSIONS[output.suffix.lower()]
     else:
         fmt = "json"
-    done = network_of(ctx).export(fmt, kind=kind.value if kind else None, archived=archived)
+    network = network_of(ctx)
+    done = network.export(fmt, kind=kind.value if kind else None, archived=archived)
     warn_skipped(done.problems)
-    lines.export_text(done.text, output)
+    lines.export_text(done.text, output, data_dir=network.store.root, force=force)
     lines.exported(done.count, output, done.notes)

@@ -26,6 +26,20 @@ class Exported:
     problems: Problems = field(default_factory=list)
 
 
+# What an export holds when --kind does not say: feeds for OPML, people for vCard
+# and Mastodon, everything for CSV.
+DEFAULT_KIND = {"opml": "source", "vcard": "person", "mastodon": "person"}
+
+
+LEFT_OUT = {
+    "opml": "people: OPML lists feeds (--kind person exports people with a URL instead)",
+    "vcard": "sources: a vCard export holds people (--kind source exports sources instead)",
+    "mastodon": "sources: a follows list holds people (--kind source exports sources instead)",
+}
+# What a tie must have to be in an export of that format, and why.
+NEEDS = {"opml": ("url", "URL: OPML lists feeds by URL"), "mastodon": ("handle", "handle")}
+
+
 class Exchange(NetworkBase):
     def import_parsed(
         self,
@@ -96,9 +110,12 @@ class Exchange(NetworkBase):
                 ) from None
 
     def export(self, fmt: str, *, kind: str | None = None, archived: bool = False) -> Exported:
-        """The network as a file of format `fmt` (opml, vcard, csv, or the json backup)."""
-        from plnctl.formats import backup, csvfile, opml, vcard
-        from plnctl.kinds import tie_kind
+        """The network as a file of format `fmt` (opml, vcard, csv, mastodon, or the backup).
+
+        Nothing is left out without a note saying how many and why.
+        """
+        from plnctl.formats import backup, csvfile, fediverse, opml, vcard
+        from plnctl.kinds import kind_matches
 
         ties, problems = self.ties()
         if fmt == "json":
@@ -115,26 +132,35 @@ class Exchange(NetworkBase):
                 today=self.today,
             )
             return Exported(text, len(ties))
-        default_kind = {"opml": "source", "vcard": "person"}.get(fmt)
-        wanted = tie_kind(kind) if kind else default_kind
-        chosen = [
-            (slug, tie)
-            for slug, tie in sorted(ties, key=lambda pair: pair[0])
-            if (wanted is None or tie.kind == wanted) and (archived or not tie.archived)
-        ]
-        done = Exported("", len(chosen), problems=problems)
+        shown = [(s, t) for s, t in sorted(ties, key=lambda p: p[0]) if archived or not t.archived]
+        if not archived and len(shown) < len(ties):
+            hidden = len(ties) - len(shown)
+            done_notes = [f"left out {hidden} archived tie(s) (--archived includes them)"]
+        else:
+            done_notes = []
+        word = kind or DEFAULT_KIND.get(fmt)
+        chosen = [(s, t) for s, t in shown if word is None or kind_matches(word, t.kind, t.medium)]
+        if kind is None and word is not None and len(chosen) < len(shown):
+            done_notes.append(f"left out {len(shown) - len(chosen)} {LEFT_OUT[fmt]}")
+        done = Exported("", len(chosen), notes=done_notes, problems=problems)
+        needs = {
+            "opml": ("url", "a URL: OPML lists feeds by URL"),
+            "mastodon": ("handle", "a handle"),
+        }
+        if fmt in needs:
+            attribute, why = NEEDS[fmt]
+            without = sum(1 for _, t in chosen if not getattr(t, attribute))
+            if without:
+                done.notes.append(f"left out {without} tie(s) with no {why}")
+                done.count -= without
         if fmt == "opml":
-            left_out = sum(1 for _, t in chosen if not t.url)
-            if left_out:
-                done.notes.append(
-                    f"left out {left_out} tie(s) with no URL: OPML lists feeds by URL"
-                )
-                done.count -= left_out
             done.text = opml.dump(
                 [t for _, t in chosen], title="plnctl: my sources", today=self.today
             )
         elif fmt == "vcard":
             done.text = vcard.dump(chosen)
+        elif fmt == "mastodon":
+            done.text = fediverse.dump(chosen)
         else:
             done.text = csvfile.dump(chosen, {slug: t.name for slug, t in ties})
         return done

@@ -93,6 +93,11 @@ class Tracking(NetworkBase):
         from plnctl.review import tie_view
         from plnctl.text import clean_text
 
+        if kind == "share":
+            raise InvalidValueError(
+                "a share is logged with `plnctl share WHAT --with TIE` (or `--from TIE`), "
+                "which also records what you passed along"
+            )
         if kind not in CHECKIN_KINDS:
             raise InvalidValueError(
                 f"unknown check-in kind {kind!r}: use one of {', '.join(CHECKIN_KINDS)}"

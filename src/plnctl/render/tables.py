@@ -131,7 +131,12 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
         "default-weak": "the default for a weak tie",
     }[d.interval_source]
     lines.append(f"expected every {d.interval_days:g} days: {source}")
-    if d.overdue_ratio is not None:
+    if d.overdue_ratio is not None and d.days_since is None and t.added is not None:
+        lines.append(
+            f"{d.band}: no events yet; {(as_of - t.added).days} days since it was added is "
+            f"{d.overdue_ratio:.2f} times your cadence"
+        )
+    elif d.overdue_ratio is not None:
         lines.append(
             f"{d.band}: {d.days_since} days since the last event is "
             f"{d.overdue_ratio:.2f} times the interval"
