@@ -467,3 +467,103 @@ def test_a_person_is_not_matched_by_a_shared_url(cli: Cli, tmp_path: Path) -> No
     assert "added" in result.out and "bob-stone" in result.out
     assert "note" not in cli.read_tie("ann-lee")
     assert cli.read_tie("bob-stone")["note"] == "met at a workshop"
+
+
+# -- what an import writes passes doctor --------------------------------------
+
+
+def test_a_backup_is_made_valid_before_it_is_written_and_says_what_it_dropped(
+    cli: Cli, tmp_path: Path
+) -> None:
+    doc = {
+        "format": "plnctl-backup",
+        "version": 1,
+        "settings": None,
+        "shares": [
+            {"id": "s1", "what": "no date"},
+            {"id": "s2", "date": "2025-01-01", "what": "kept", "mood": None},
+        ],
+        "ties": [
+            {
+                "slug": "ann",
+                "tie": {
+                    "name": "Ann",
+                    "extra": {"gone": None, "big": 2**70, "ok": 1},
+                    "events": [
+                        {"id": "e1", "date": "2025-01-01", "kind": "read"},
+                        {"id": "e1", "date": "2025-01-01", "kind": "read"},
+                        {"id": "e1", "date": "2025-01-02", "kind": "read"},
+                    ],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = cli.ok("import", str(path))
+    assert result.err.splitlines() == [
+        f"plnctl: warning: {path}, shares[0]: left out: 'date' must be a date (YYYY-MM-DD)",
+        f"plnctl: warning: {path}: shares[1].mood is null; TOML has no null, so it was left out",
+        f"plnctl: warning: {path}, ties[0] (ann): extra.gone is null; TOML has no null, "
+        "so it was left out",
+        f"plnctl: warning: {path}, ties[0] (ann): extra.big is an integer past TOML's 64-bit "
+        "range; left out",
+        f"plnctl: warning: {path}, ties[0] (ann): event 'e1' is listed twice; kept once",
+        result.err.splitlines()[-1],
+    ]
+    assert "two different events share the id 'e1'" in result.err.splitlines()[-1]
+    tie = cli.read_tie("ann")
+    assert tie["extra"] == {"ok": 1}
+    assert [e["date"].isoformat() for e in tie["events"]] == ["2025-01-01", "2025-01-02"]
+    assert len({e["id"] for e in tie["events"]}) == 2
+    assert cli.ok("doctor").out == "1 tie OK\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"format": "plnctl-backup", "version": 1, "ties": [{"slug": "a", "tie": '
+            '{"name": "A", "x": ' + "9" * 5000 + "}}]}",
+            "holds a number of more than 4,300 digits, which no plnctl file can hold",
+        ),
+        (
+            '{"format": "plnctl-backup", "version": 1, "ties": [{"slug": "a", "tie": '
+            '{"name": "A", "x": ' + "[" * 900 + "]" * 900 + "}}]}",
+            "nests values more than 64 levels deep; a plnctl backup never does",
+        ),
+    ],
+)
+def test_a_hostile_backup_is_one_clear_line(
+    cli: Cli, data_dir: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "backup.json"
+    path.write_text(text, encoding="utf-8")
+    assert cli.fails("import", str(path)).err == f"plnctl: error: {path} {message}\n"
+    assert not data_dir.exists() or not list(data_dir.glob("*.toml"))
+
+
+def test_a_full_disk_part_way_says_how_far_the_import_got(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import plnctl.store
+
+    real = plnctl.store.atomic_write
+    calls = {"n": 0}
+
+    def fill_up(path: Path, data: bytes, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(plnctl.store, "atomic_write", fill_up)
+    err = cli.fails("import", fixture("thunderbird.opml")).err
+    assert err.startswith("plnctl: error: no space left on the device holding ")
+    assert err.endswith(
+        ": 2 of 4 ties written, the rest not; run the import again to finish "
+        "(what was written is kept, and skipped then)\n"
+    ), err
+    assert len(list(data_dir.glob("*.toml"))) == 2
