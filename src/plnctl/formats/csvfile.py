@@ -203,13 +203,12 @@ def parse_map(pairs: Sequence[str]) -> dict[str, str]:
 def _layout(header: list[str], mapping: Mapping[str, str], what: str) -> Layout:
     by_key = {column_key(c): f for c, f in mapping.items() if not c.isdigit()}
     by_number = {int(c): f for c, f in mapping.items() if c.isdigit()}
-    fields: list[str | None] = []
-    for number, name in enumerate(header, start=1):
-        found = by_number.get(number) or by_key.get(column_key(name)) or field_of(name)
-        fields.append(found)
-    known = [f for f in fields if f]
-    if not known and by_number:
+    named = [by_key.get(column_key(name)) or field_of(name) for name in header]
+    if by_number and not any(named):
+        # No header: the first line is a row, and the columns are the numbers mapped.
         return Layout([by_number.get(n) for n in range(1, len(header) + 1)], header=False)
+    fields = [by_number.get(n) or found for n, found in enumerate(named, start=1)]
+    known = [f for f in fields if f]
     if not known:
         shown = ", ".join(repr(h) for h in header[:6]) + (", ..." if len(header) > 6 else "")
         raise FormatError(
