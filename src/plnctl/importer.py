@@ -82,6 +82,9 @@ def kept_fields(target: Tie, incoming: Tie) -> list[str]:
     return kept
 
 
+IDENTITY_WORDS = {"url": "URL", "handle": "handle", "email": "e-mail address"}
+
+
 class Planner:
     """Works out an import against the ties you have, in memory, in time linear in the ties."""
 
@@ -103,6 +106,7 @@ class Planner:
         self.by_url: dict[tuple[str, str], str] = {}  # url or site_url
         self.by_feed: dict[tuple[str, str], str] = {}  # url only
         self.by_handle: dict[str, str] = {}
+        self.by_email: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
         for slug, tie in existing:
             self._index(slug, tie)
@@ -125,6 +129,8 @@ class Planner:
             self.by_feed.setdefault((tie.kind, normalize_url(tie.url)), slug)
         if tie.handle:
             self.by_handle.setdefault(handle_key(tie.handle), slug)
+        if tie.email:
+            self.by_email.setdefault(tie.email.casefold(), slug)
         self.by_name.setdefault(name_key(tie.name), slug)
 
     def match(self, record: Incoming) -> str | None:
@@ -132,9 +138,11 @@ class Planner:
 
         A backup is restored by slug (and name), so two ties that share a
         name or a URL stay two. A feed, channel or profile is matched by its
-        URL, an account by its handle, and either by name only to a tie of
-        its kind that has no URL (or handle) yet: the same title on another
-        feed is another source, and a feed never lands on a person. Other
+        URL, an account by its handle, a contact with an e-mail by that
+        address, and each by name only to a tie of its kind that has no URL
+        (handle, e-mail) yet: the same title on another feed is another
+        source, two John Smiths with two addresses are two people, and a
+        feed never lands on a person. Other
         entries: a source by its feed or site URL, then by name; a person
         by name only, since people often share an institution's URL.
         """
@@ -154,6 +162,12 @@ class Planner:
                 if slug:
                     return slug
             return self._by_name_if_free(tie, "url")
+        if record.identity == "email":
+            if tie.email:
+                slug = self.by_email.get(tie.email.casefold())
+                if slug:
+                    return slug
+            return self._by_name_if_free(tie, "email")
         if record.identity == "handle":
             from plnctl.formats.fediverse import handle_key
 
@@ -217,7 +231,7 @@ class Planner:
             if namesake is not None and record.slug is None:
                 self.warnings.append(
                     f"{record.where}: {tie.name!r} has the name of {namesake} "
-                    f"but another {'handle' if record.identity == 'handle' else 'URL'}; "
+                    f"but another {IDENTITY_WORDS.get(record.identity, 'URL')}; "
                     f"added as {slug}"
                 )
             self.taken.add(slug)

@@ -48,7 +48,7 @@ class Incoming:
     via: str | None = None
     # What identifies the entry: "url" (a feed, a channel, a profile: matched by URL,
     # and by name only to a tie of its kind that has no URL), "handle" (a Fediverse
-    # account), or "name" (matched by URL for sources, then by name).
+    # account), "email" (a contact), or "name" (matched by URL for sources, then by name).
     identity: str = "name"
 
 

@@ -373,7 +373,14 @@ def _record(
     connected = _connected(one("connected"))
     if connected:
         setattr(tie, "connected", connected)  # noqa: B010 (a field plnctl keeps, unknown to it)
-    identity = "url" if linkedin and tie.url else ("handle" if tie.handle else "name")
+    if linkedin and tie.url:
+        identity = "url"
+    elif tie.handle:
+        identity = "handle"
+    elif tie.email and tie.kind == "person":
+        identity = "email"
+    else:
+        identity = "name"
     return Incoming(tie, where, via=one("via"), identity=identity)
 
 

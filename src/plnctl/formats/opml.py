@@ -163,7 +163,7 @@ class _Reader:
             tie = Tie(
                 name=label,
                 kind="source",
-                medium=self.medium,
+                medium=self.medium or _attr(attrs, "medium") or None,
                 url=url,
                 site_url=_attr(attrs, "htmlUrl") or None,
                 tags=unique_labels([*folders, *_categories(_attr(attrs, "category"))]),
@@ -257,4 +257,7 @@ def _outline(parent: ET.Element, tie: Tie) -> None:
         attrs["htmlUrl"] = tie.site_url
     if tie.note:
         attrs["description"] = tie.note
+    if tie.medium:
+        # OPML allows any attribute on an outline; readers ignore this one, plnctl reads it.
+        attrs["medium"] = tie.medium
     ET.SubElement(parent, "outline", attrs)

@@ -448,7 +448,7 @@ def parse(data: bytes, what: str = "the vCard file") -> Parsed:
             continue
         for note in ([how] if how else []) + card.problems + r.notes:
             parsed.warnings.append(f"{where}: {note}")
-        parsed.records.append(Incoming(tie, where))
+        parsed.records.append(Incoming(tie, where, identity="email" if tie.email else "name"))
     if left_out:
         shown = ", ".join(f"{name} ({count})" for name, count in sorted(left_out.items()))
         parsed.warnings.append(f"not imported (plnctl has no field for them): {shown}")
