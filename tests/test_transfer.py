@@ -273,7 +273,7 @@ def test_export_opml_to_stdout(cli: Cli) -> None:
         "  <body>\n"
         '    <outline text="edu" title="edu">\n'
         '      <outline type="rss" text="Hybrid Pedagogy" title="Hybrid Pedagogy" '
-        'xmlUrl="https://hp.example/feed" />\n'
+        'xmlUrl="https://hp.example/feed" medium="feed" />\n'
         "    </outline>\n"
         "  </body>\n"
         "</opml>\n"
