@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -543,27 +544,54 @@ def test_a_hostile_backup_is_one_clear_line(
     assert not data_dir.exists() or not list(data_dir.glob("*.toml"))
 
 
-def test_a_full_disk_part_way_says_how_far_the_import_got(
+def test_a_full_disk_while_writing_changes_nothing_and_says_so(
     cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import errno
 
     import plnctl.store
 
-    real = plnctl.store.atomic_write
+    real = plnctl.store._stage
     calls = {"n": 0}
 
-    def fill_up(path: Path, data: bytes, **kwargs: object) -> None:
+    def fill_up(path: Path, data: bytes, *, sync: bool) -> Path:
         calls["n"] += 1
         if calls["n"] > 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
+        return real(path, data, sync=sync)
 
-    monkeypatch.setattr(plnctl.store, "atomic_write", fill_up)
+    cli.ok("add", "Ann Lee")
+    monkeypatch.setattr(plnctl.store, "_stage", fill_up)
     err = cli.fails("import", fixture("thunderbird.opml")).err
-    assert err.startswith("plnctl: error: no space left on the device holding ")
+    assert (
+        err
+        == f"plnctl: error: no space left on the device holding {data_dir}; nothing was changed\n"
+    )
+    assert sorted(p.name for p in data_dir.iterdir()) == [".lock", "ann-lee.toml"]
+
+
+def test_a_failure_part_way_says_how_far_the_import_got(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    real = os.replace
+    calls = {"n": 0}
+
+    def fail(src: str, dst: str) -> None:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.EIO, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", fail)
+    err = cli.fails("import", fixture("thunderbird.opml")).err
     assert err.endswith(
         ": 2 of 4 ties written, the rest not; run the import again to finish "
         "(what was written is kept, and skipped then)\n"
     ), err
+    monkeypatch.setattr(os, "replace", real)
     assert len(list(data_dir.glob("*.toml"))) == 2
+    assert not list(data_dir.glob(".*.tmp"))
+    again = cli.ok("import", fixture("thunderbird.opml"))
+    assert again.out.splitlines()[-1] == "2 added, 0 updated, 2 skipped"

@@ -222,7 +222,7 @@ class Planner:
             record.tie.tags = union_labels(record.tie.tags, self.tags)[0]
         slug = self.match(record)
         if slug is None:
-            tie = record.tie.model_copy(deep=True)
+            tie = record.tie  # a parsed record is the import's own: no copy needed
             tie.via = None  # resolved once every record is in
             if tie.added is None:
                 tie.added = self.today

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plnctl.errors import InvalidValueError, PlnctlError
+from plnctl.errors import InvalidValueError
 from plnctl.network.base import NetworkBase, Problems
 
 if TYPE_CHECKING:
@@ -93,21 +93,19 @@ class Exchange(NetworkBase):
         return report
 
     def _write_import(self, writes: list[tuple[str, Tie, bool]]) -> None:
-        """Write each tie; a failure part-way says how far it got, so no one is misled."""
-        for done, (slug, tie, is_new) in enumerate(writes):
-            try:
-                if is_new:
-                    self.store.create(slug, tie)
-                else:
-                    self.store.save(slug, tie)
-            except PlnctlError as exc:
-                if done == 0:
-                    raise
-                why = exc.message.removesuffix("; nothing was changed")
-                raise type(exc)(
-                    f"{why}: {done:,} of {len(writes):,} ties written, the rest not; "
-                    "run the import again to finish (what was written is kept, and skipped then)"
-                ) from None
+        """Write the ties at once; a failure part-way says how far it got."""
+        from plnctl.errors import PartialWriteError
+
+        try:
+            self.store.write_many(writes)
+        except PartialWriteError as exc:
+            why = exc.message.removesuffix("; nothing was changed")
+            raise PartialWriteError(
+                f"{why}: {exc.written:,} of {exc.total:,} ties written, the rest not; "
+                "run the import again to finish (what was written is kept, and skipped then)",
+                exc.written,
+                exc.total,
+            ) from None
 
     def export(self, fmt: str, *, kind: str | None = None, archived: bool = False) -> Exported:
         """The network as a file of format `fmt` (opml, vcard, csv, mastodon, or the backup).
