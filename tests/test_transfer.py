@@ -138,6 +138,7 @@ def test_import_json_report(cli: Cli) -> None:
         "settings": None,
         "shares_added": 0,
         "warnings": ["card 2 (noname@example.org): no FN or N; named by its e-mail address"],
+        "notes": [],
     }
     assert cli.read_tie("zoe-angstrom")["tags"] == ["Mentors", "Peer learners", "starred"]
 

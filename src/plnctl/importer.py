@@ -43,6 +43,8 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     unusable: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     warnings: list[str] = field(default_factory=list)
+    # What the import did that is worth knowing but not a problem.
+    notes: list[str] = field(default_factory=list)
     settings: str | None = None  # "added", "kept" (yours differ), "same"; None: none in file
     shares_added: int = 0
     dry_run: bool = False
@@ -115,6 +117,7 @@ class Planner:
         # Ties a backup's records already landed on: two of them never share one.
         self.claimed: set[str] = set()
         self.warnings: list[str] = []
+        self.repeats = 0  # entries given again, word for word
         # `--tag` for everything the file brings, `--via` for the new ties.
         self.tags = list(tags)
         self.via = via
@@ -249,13 +252,25 @@ class Planner:
             if outcome.action != "added":  # a repeat within the file is not yours to keep
                 outcome.kept.extend(f for f in kept if f not in outcome.kept)
             elif record.slug is None:
-                self.warnings.append(
-                    f"{record.where}: the same entry as {outcome.where}; imported once, as {slug}"
-                )
+                self._repeated(record, outcome, slug)
         if record.slug:
             self.slug_map.setdefault(record.slug, slug)
             self.claimed.add(slug)
         return slug
+
+    def _repeated(self, record: Incoming, outcome: Outcome, slug: str) -> None:
+        """An entry the file already gave: said per entry when it is spelled differently,
+        else only counted (a feed filed in two folders is one feed with two tags)."""
+        first = self.ties[slug]
+        key = {"url": "url", "handle": "handle", "email": "email"}.get(record.identity)
+        if record.tie.name == first.name and (
+            key is None or getattr(record.tie, key) == getattr(first, key)
+        ):
+            self.repeats += 1
+            return
+        self.warnings.append(
+            f"{record.where}: the same entry as {outcome.where}; imported once, as {slug}"
+        )
 
     def _note(self, outcome: Outcome, changed: list[str]) -> None:
         new = [f for f in changed if f not in outcome.fields]

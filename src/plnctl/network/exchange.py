@@ -71,6 +71,12 @@ class Exchange(NetworkBase):
             for slug, record in placed:
                 planner.link_via(slug, record, names, report.warnings)
             report.warnings.extend(planner.warnings)
+            if planner.repeats:
+                report.notes.append(
+                    f"{planner.repeats} entr{'y' if planner.repeats == 1 else 'ies'} of the file "
+                    "repeated an earlier one (a feed in several folders, a contact listed "
+                    "twice): each became one tie, with the tags of all"
+                )
             report.outcomes = list(planner.outcomes.values())
             shares: list[dict[str, Any]] | None = None
             if parsed.shares:

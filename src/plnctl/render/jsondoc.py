@@ -204,6 +204,7 @@ def import_report_json(report: Report, fmt: str, file: str) -> dict[str, Any]:
         "settings": report.settings,
         "shares_added": report.shares_added,
         "warnings": list(report.warnings),
+        "notes": list(report.notes),
     }
 
 

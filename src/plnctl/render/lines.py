@@ -173,6 +173,8 @@ def import_notes(report: Report) -> None:
     """The import's warnings, and a reminder that a dry run wrote nothing."""
     for line in report.warnings:
         warn(line)
+    for line in report.notes:
+        say(line)
     if report.dry_run:
         say("dry run: nothing was written")
 
