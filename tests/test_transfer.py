@@ -532,7 +532,7 @@ def test_a_backup_is_made_valid_before_it_is_written_and_says_what_it_dropped(
         (
             '{"format": "plnctl-backup", "version": 1, "ties": [{"slug": "a", "tie": '
             '{"name": "A", "x": ' + "[" * 900 + "]" * 900 + "}}]}",
-            "nests values more than 64 levels deep; a plnctl backup never does",
+            "nests values more than 64 levels deep; plnctl reads at most 64",
         ),
     ],
 )

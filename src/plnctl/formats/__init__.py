@@ -163,6 +163,44 @@ def check_entries(count: int, what: str) -> None:
         )
 
 
+# A JSON file nests no deeper than this (docs/formats.md, "Limits").
+MAX_NESTING = 64
+
+
+def load_json(text: str, what: str) -> Any:
+    """A JSON document, or one clear error: bad JSON, a huge number, or too deep."""
+    import json
+
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
+    except RecursionError:
+        raise FormatError(f"{what} nests values too deeply to read") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise FormatError(
+            f"{what} holds a number of more than 4,300 digits, which no plnctl file can hold"
+        ) from None
+    _check_depth(doc, what)
+    return doc
+
+
+def _check_depth(doc: Any, what: str) -> None:
+    """Refuse a document nested past MAX_NESTING, without recursing into it."""
+    stack = [(doc, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise FormatError(
+                f"{what} nests values more than {MAX_NESTING} levels deep; "
+                f"plnctl reads at most {MAX_NESTING}"
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def wide_encoding(data: bytes) -> str | None:
     """The encoding of text with a byte-order mark, or of UTF-16 without one; else None.
 

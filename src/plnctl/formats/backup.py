@@ -19,6 +19,7 @@ from plnctl.formats import (
     check_entries,
     check_size,
     decode_text,
+    load_json,
 )
 
 if TYPE_CHECKING:
@@ -120,18 +121,7 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
     from plnctl.store import format_validation_error
 
     check_size(data, what)
-    text = decode_text(data, what)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
-    except RecursionError:
-        raise FormatError(f"{what} nests values too deeply to read") from None
-    except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise FormatError(
-            f"{what} holds a number of more than 4,300 digits, which no plnctl file can hold"
-        ) from None
-    _check_depth(doc, what)
+    doc = load_json(decode_text(data, what), what)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise FormatError(
             f'{what} is not a plnctl backup (no "format": "{FORMAT_NAME}"); '
@@ -199,25 +189,7 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
     return parsed
 
 
-# A backup's unknown fields nest no deeper than this (docs/formats.md, "Limits").
-MAX_NESTING = 64
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-
-
-def _check_depth(doc: Any, what: str) -> None:
-    """Refuse a document nested past MAX_NESTING, without recursing into it."""
-    stack = [(doc, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise FormatError(
-                f"{what} nests values more than {MAX_NESTING} levels deep; "
-                "a plnctl backup never does"
-            )
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
 
 
 _DROP = object()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any
 
@@ -19,6 +18,7 @@ from plnctl.formats import (
     check_size,
     decode_text,
     first_error,
+    load_json,
     visible,
 )
 
@@ -63,12 +63,7 @@ def _parse_csv(text: str, what: str, parsed: Parsed) -> None:
 
 
 def _parse_json(text: str, what: str, parsed: Parsed) -> None:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
-    except RecursionError:
-        raise FormatError(f"{what} nests values too deeply to read") from None
+    doc = load_json(text, what)
     if isinstance(doc, dict) and isinstance(doc.get("subscriptions"), list):
         for number, entry in enumerate(doc["subscriptions"]):
             if isinstance(entry, dict) and isinstance(entry.get("url"), str):
