@@ -6,6 +6,7 @@ touching the data directory) and turns ties back into text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -260,6 +261,19 @@ def _guess_legacy(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "ISO-8859-1"
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of `text`, each with its line end, made one at a time for csv.reader.
+
+    `io.StringIO` would hold a copy of the whole text at four bytes a character.
+    """
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def visible(text: str) -> bool:

@@ -31,6 +31,7 @@ from plnctl.formats import (
     decode_text,
     first_error,
     join_name,
+    text_lines,
     visible,
 )
 from plnctl.text import unique_labels
@@ -233,7 +234,7 @@ def _layout(header: list[str], mapping: Mapping[str, str], what: str) -> Layout:
 
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text_lines(text), delimiter=delimiter)
     for row in reader:
         yield reader.line_num, row
 
@@ -290,7 +291,7 @@ def parse(
 
 def _count(text: str, delimiter: str, what: str) -> None:
     """Count the rows before any tie is made, so a huge file stops at once."""
-    for count, _ in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+    for count, _ in enumerate(csv.reader(text_lines(text), delimiter=delimiter)):
         if count > MAX_ENTRIES:
             raise FormatError(
                 f"{what} holds more than {MAX_ENTRIES:,} rows; plnctl imports at most "
@@ -414,7 +415,8 @@ def _connected(text: str | None) -> dt.date | None:
 
 def _delimiter(text: str) -> str:
     """Comma, or the `;` or tab some spreadsheets write: whichever the header line uses."""
-    header = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header = text[: end if end >= 0 else len(text)]  # not split(): that copies the rest
     for candidate in (",", ";", "\t"):
         if candidate in header:
             return candidate

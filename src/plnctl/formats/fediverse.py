@@ -22,6 +22,7 @@ from plnctl.formats import (
     check_size,
     decode_text,
     first_error,
+    text_lines,
 )
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def parse(data: bytes, what: str = "the follows file") -> Parsed:
     check_size(data, what)
     parsed = Parsed()
     text = decode_text(data, what, parsed.warnings)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_lines(text))
     try:
         for row in reader:
             line = reader.line_num

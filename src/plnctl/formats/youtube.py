@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from typing import Any
 
@@ -19,6 +18,7 @@ from plnctl.formats import (
     decode_text,
     first_error,
     load_json,
+    text_lines,
     visible,
 )
 
@@ -51,7 +51,7 @@ def parse(data: bytes, what: str = "the subscriptions file") -> Parsed:
 
 
 def _parse_csv(text: str, what: str, parsed: Parsed) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_lines(text))
     try:
         for row in reader:
             if len(row) < 3 or not _CHANNEL_ID.fullmatch(row[0].strip()):
