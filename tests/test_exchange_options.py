@@ -183,3 +183,27 @@ def test_export_output_replaces_a_file_only_with_force_and_keeps_its_mode(
     cli.ok("export", "-o", str(out), "--force")
     assert out.read_text(encoding="utf-8").startswith("name,kind,url")
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_bad_input_is_one_clear_line(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert cli.fails("import", str(empty)).err == (
+        f"plnctl: error: {empty} is empty: there is nothing to import\n"
+    )
+    other = tmp_path / "scores.csv"
+    other.write_text("colour,size\nblue,9\n", encoding="utf-8")
+    err = cli.fails("import", str(other)).err
+    assert "no column plnctl knows in its first line ('colour', 'size')" in err
+    assert "Mastodon follows and YouTube subscriptions (--format names one)" in err
+
+
+def test_a_linkedin_file_without_its_notes_lines_is_still_linkedin(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "Connections.csv"
+    lines = (REAL / "linkedin" / "connections-network-jobs.csv").read_text(encoding="utf-8")
+    path.write_text(lines.split("\n\n", 1)[1], encoding="utf-8")
+    result = cli.ok("import", str(path), "--json")
+    assert json.loads(result.out)["format"] == "linkedin"
+    assert cli.read_tie("ada-lovelace")["org"] == "Analytical Engines Inc"

@@ -213,9 +213,11 @@ def _layout(header: list[str], mapping: Mapping[str, str], what: str) -> Layout:
     if not known:
         shown = ", ".join(repr(h) for h in header[:6]) + (", ..." if len(header) > 6 else "")
         raise FormatError(
-            f"{what}: no column plnctl knows in its first line ({shown}); it needs a header "
-            "with name (or First Name, Last Name, E-mail ...) or `--map COLUMN=field` "
-            "(COLUMN may be a column number, for a file with no header)"
+            f"{what}: no column plnctl knows in its first line ({shown}); plnctl reads "
+            "contacts CSV (a header with name, or First Name, Last Name, E-mail ...: "
+            "spreadsheets, Google Contacts, Outlook, Thunderbird, LinkedIn), Mastodon "
+            "follows and YouTube subscriptions (--format names one), or any CSV with "
+            "`--map COLUMN=field` (COLUMN may be a column number, for a file with no header)"
         )
     layout = Layout(fields)
     keys = {column_key(h): i for i, h in enumerate(header)}
@@ -265,7 +267,7 @@ def parse(
         rows = _rows(text, delimiter)
         first = next(rows, None)
         if first is None:
-            raise FormatError(f"{what} is empty; its first line must be a header with 'name'")
+            raise FormatError(f"{what} is empty: there is nothing to import")
         layout = _layout(first[1], mapping or {}, what)
         if not layout.header:
             rows = _rows(text, delimiter)

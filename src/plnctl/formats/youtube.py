@@ -32,6 +32,10 @@ def channel_url(channel_id: str) -> str:
 
 def looks_like(first_line: str, lines: list[str]) -> bool:
     """Takeout's CSV, in any language: three columns, a channel id and its URL."""
+    from plnctl.formats.csvfile import column_key
+
+    if column_key(first_line.split(",", 1)[0]) == "channelid":
+        return True
     rows = [line.split(",", 2) for line in lines if line.strip()]
     return bool(rows) and all(
         len(r) == 3 and _CHANNEL_ID.fullmatch(r[0].strip()) and "youtube.com/" in r[1]
