@@ -207,3 +207,37 @@ def test_a_linkedin_file_without_its_notes_lines_is_still_linkedin(
     result = cli.ok("import", str(path), "--json")
     assert json.loads(result.out)["format"] == "linkedin"
     assert cli.read_tie("ada-lovelace")["org"] == "Analytical Engines Inc"
+
+
+def test_a_feed_never_lands_on_a_person_and_two_feeds_with_one_title_are_two(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("add", "Daring Fireball", "--url", "https://df.example/about")  # a person
+    path = tmp_path / "feeds.opml"
+    path.write_text(
+        '<opml version="1.1"><body>\n'
+        '<outline text="Daring Fireball" title="Ignored" xmlUrl="http://df.example/main"/>\n'
+        '<outline text="Daring Fireball" xmlUrl="http://df.example/index.xml"/>\n'
+        '<outline text="Not a feed"/>\n'
+        "</body></opml>\n",
+        encoding="utf-8",
+    )
+    result = cli.ok("import", str(path))
+    assert result.out.splitlines() == [
+        "added    daring-fireball-2: Daring Fireball",
+        "added    daring-fireball-3: Daring Fireball",
+        "skipped  line 4 (Not a feed): not a feed (no xmlUrl) and holds no feeds",
+        "2 added, 0 updated, 1 skipped",
+    ]
+    assert result.err.splitlines() == [
+        "plnctl: warning: line 2 (Daring Fireball): 'Daring Fireball' has the name of "
+        "daring-fireball but another URL; added as daring-fireball-2",
+        "plnctl: warning: line 3 (Daring Fireball): 'Daring Fireball' has the name of "
+        "daring-fireball but another URL; added as daring-fireball-3",
+    ]
+    person = cli.read_tie("daring-fireball")
+    assert (person["kind"], person["url"]) == ("person", "https://df.example/about")
+    urls = {cli.read_tie(s)["url"] for s in ("daring-fireball-2", "daring-fireball-3")}
+    assert urls == {"http://df.example/main", "http://df.example/index.xml"}
+    again = cli.ok("import", str(path))
+    assert again.out.splitlines()[-1] == "0 added, 0 updated, 3 skipped"
