@@ -124,6 +124,12 @@ class _Reader:
                 raise FormatError(
                     f"{self.what} is not OPML: its root element is <{tag}>, not <opml>"
                 )
+            version = _attr(attrs, "version")
+            if version not in ("1.0", "1.1", "2.0"):
+                said = f"version {version!r}" if version else "no version"
+                self.parsed.warnings.append(
+                    f"<opml> has {said}, not 1.0, 1.1 or 2.0; read as OPML all the same"
+                )
         self.elements.append(name)
         if name == "body" and len(self.elements) == 2:
             self.body = True
