@@ -483,6 +483,19 @@ def _fold(line: str) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
+# The tie's fields a card carries, each with its property, in the order written.
+WRITTEN = (
+    ("ORG", "org"),
+    ("TITLE", "position"),
+    ("EMAIL;TYPE=INTERNET", "email"),
+    ("TEL", "phone"),
+    ("URL", "url"),
+    (SITE_PROPERTY, "site_url"),
+    (HANDLE_PROPERTY, "handle"),
+    ("NOTE", "note"),
+)
+
+
 def _card(slug: str, tie: Tie) -> str:
     from plnctl import __version__
 
@@ -498,22 +511,10 @@ def _card(slug: str, tie: Tie) -> str:
         lines.append("X-ABShowAs:COMPANY")
         if tie.medium:
             lines.append(f"{MEDIUM_PROPERTY}:{_escape(tie.medium)}")
-    if tie.org:
-        lines.append(f"ORG:{_escape(tie.org)}")
-    if tie.position:
-        lines.append(f"TITLE:{_escape(tie.position)}")
-    if tie.email:
-        lines.append(f"EMAIL;TYPE=INTERNET:{_escape(tie.email)}")
-    if tie.phone:
-        lines.append(f"TEL:{_escape(tie.phone)}")
-    if tie.url:
-        lines.append(f"URL:{_escape(tie.url)}")
-    if tie.site_url:
-        lines.append(f"{SITE_PROPERTY}:{_escape(tie.site_url)}")
-    if tie.handle:
-        lines.append(f"{HANDLE_PROPERTY}:{_escape(tie.handle)}")
-    if tie.note:
-        lines.append(f"NOTE:{_escape(tie.note)}")
+    for prop, name in WRITTEN:
+        value = getattr(tie, name)
+        if value:
+            lines.append(f"{prop}:{_escape(value)}")
     if tie.tags:
         lines.append("CATEGORIES:" + ",".join(_escape(t) for t in tie.tags))
     lines.extend(f"{TOPIC_PROPERTY}:{_escape(topic)}" for topic in tie.topics)
