@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,7 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(cli: Cli, data_dir: Pa
     before = snapshot(data_dir)
     result = cli.ok("import", fixture("apple-contacts.vcf"), "--dry-run")
     assert result.out == (
-        "would update  ann-lee: Ann Lee  (url, note)\n"
+        "would update  ann-lee: Ann Lee  (url, note, email, phone, org, position, handle)\n"
         "would add     open-learning-lab: Open Learning Lab\n"
         "dry run: 1 to add, 1 to update, 0 to skip\n"
     )
@@ -99,12 +100,14 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(cli: Cli, data_dir: Pa
 def test_import_json_report(cli: Cli) -> None:
     cli.ok("add", "Zoë Ångström", "--tag", "Mentors")
     result = cli.ok("import", fixture("google-contacts.vcf"), "--json")
-    assert result.err == ""
+    assert result.err == (
+        "plnctl: warning: card 2 (noname@example.org): no FN or N; named by its e-mail address\n"
+    )
     assert json.loads(result.out) == {
         "file": fixture("google-contacts.vcf"),
         "format": "vcard",
         "dry_run": False,
-        "counts": {"added": 1, "updated": 1, "skipped": 1},
+        "counts": {"added": 2, "updated": 1, "skipped": 0},
         "added": [
             {
                 "slug": "ben-okafor",
@@ -112,7 +115,14 @@ def test_import_json_report(cli: Cli) -> None:
                 "fields": [],
                 "kept": [],
                 "where": "card 1 (Ben Okafor)",
-            }
+            },
+            {
+                "slug": "noname-example-org",
+                "name": "noname@example.org",
+                "fields": [],
+                "kept": [],
+                "where": "card 2 (noname@example.org)",
+            },
         ],
         "updated": [
             {
@@ -124,10 +134,11 @@ def test_import_json_report(cli: Cli) -> None:
             }
         ],
         "skipped": [],
-        "unusable": [{"where": "card 2", "reason": "no name (FN, N or ORG)"}],
+        "unusable": [],
         "settings": None,
         "shares_added": 0,
-        "warnings": [],
+        "warnings": ["card 2 (noname@example.org): no FN or N; named by its e-mail address"],
+        "notes": [],
     }
     assert cli.read_tie("zoe-angstrom")["tags"] == ["Mentors", "Peer learners", "starred"]
 
@@ -152,7 +163,10 @@ def test_import_never_replaces_values_or_history(cli: Cli) -> None:
     cli.ok("checkin", "ann", "--kind", "converse", "--note", "coffee")
     before = cli.read_tie("ann-lee")
     first = cli.ok("import", fixture("apple-contacts.vcf"))
-    assert "ann-lee: Ann Lee  (kept yours: url, note)\n" in first.out
+    assert (
+        "ann-lee: Ann Lee  (email, phone, org, position, handle; kept yours: url, note)\n"
+        in first.out
+    )
     second = cli.ok("import", fixture("spreadsheet.csv"))
     assert "ann-lee: Ann Lee  (every, topics, tags; kept yours: url, note)\n" in second.out
     after = cli.read_tie("ann-lee")
@@ -208,7 +222,7 @@ def test_billion_laughs_in_a_real_process(cli: Cli) -> None:
     ("args", "message"),
     [
         (("import", "nowhere.opml"), "no such file: nowhere.opml"),
-        (("import", str(FIXTURES / "feedly.opml"), "--format", "csv"), "no 'name' column"),
+        (("import", str(FIXTURES / "feedly.opml"), "--format", "csv"), "no column plnctl knows"),
         (("import", str(FIXTURES)), "is a directory"),
     ],
 )
@@ -218,18 +232,20 @@ def test_import_errors(cli: Cli, args: tuple[str, ...], message: str) -> None:
     assert result.out == ""
 
 
-def test_format_must_be_known(cli: Cli, tmp_path: Path) -> None:
+def test_the_format_is_known_by_content_or_named(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "feeds.txt"
     path.write_bytes((FIXTURES / "netnewswire.opml").read_bytes())
-    assert "use --format" in cli.fails("import", str(path)).err
-    assert "2 added" in cli.ok("import", str(path), "--format", "opml").out
+    assert "2 added" in cli.ok("import", str(path)).out
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("just some words\n", encoding="utf-8")
+    assert "use --format (opml, vcard, csv, mastodon" in cli.fails("import", str(unknown)).err
 
 
 def test_import_from_stdin(cli: Cli) -> None:
     proc = cli.process("import", "-", "--format", "csv", input="name,kind\nAnn,person\n")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "added  ann: Ann\n1 added, 0 updated, 0 skipped\n"
-    assert "reading standard input needs --format" in cli.process("import", "-", input="").stderr
+    assert "cannot tell what standard input holds" in cli.process("import", "-", input="").stderr
 
 
 # -- export ----------------------------------------------------------------
@@ -259,16 +275,23 @@ def test_export_opml_to_stdout(cli: Cli) -> None:
         "  <body>\n"
         '    <outline text="edu" title="edu">\n'
         '      <outline type="rss" text="Hybrid Pedagogy" title="Hybrid Pedagogy" '
-        'xmlUrl="https://hp.example/feed" />\n'
+        'xmlUrl="https://hp.example/feed" medium="feed" />\n'
         "    </outline>\n"
         "  </body>\n"
         "</opml>\n"
     )
-    assert result.err == "plnctl: left out 1 tie(s) with no URL: OPML lists feeds by URL\n"
+    assert result.err == (
+        "plnctl: left out 1 people: OPML lists feeds (--kind person exports people with a URL "
+        "instead)\nplnctl: left out 1 tie(s) with no URL: OPML lists feeds by URL\n"
+    )
 
 
 def import_into(cli: Cli, other: Path, path: Path) -> str:
     return cli.ok("--data-dir", str(other), "import", str(path)).out
+
+
+CSV_FIELDS: tuple[str, ...] = ("name", "kind", "medium", "url", "site_url", "topics", "tags")
+CSV_FIELDS += ("via", "every", "note", "email", "phone", "org", "position", "handle")
 
 
 @pytest.mark.parametrize(
@@ -282,12 +305,12 @@ def import_into(cli: Cli, other: Path, path: Path) -> str:
         (
             ["apple-contacts.vcf", "google-contacts.vcf", "nextcloud-4.0.vcf"],
             ".vcf",
-            ("name", "kind", "url", "note", "tags", "topics"),
+            ("name", "kind", "url", "note", "tags", "topics", "email", "phone", "org", "handle"),
         ),
         (
             ["spreadsheet.csv", "thunderbird.opml"],
             ".csv",
-            ("name", "kind", "url", "site_url", "topics", "tags", "via", "every", "note"),
+            CSV_FIELDS,
         ),
     ],
 )
@@ -304,7 +327,7 @@ def test_round_trip_through_a_file_keeps_the_ties(
     out = tmp_path / f"export{suffix}"
     result = cli.ok("export", "--output", str(out))
     assert result.out == ""
-    assert result.err.startswith("plnctl: wrote ")
+    assert result.err.splitlines()[-1].startswith("plnctl: wrote ")
     other = tmp_path / "other"
     import_into(cli, other, out)
     mine, theirs = tomls(data_dir), tomls(other)
@@ -446,3 +469,130 @@ def test_a_person_is_not_matched_by_a_shared_url(cli: Cli, tmp_path: Path) -> No
     assert "added" in result.out and "bob-stone" in result.out
     assert "note" not in cli.read_tie("ann-lee")
     assert cli.read_tie("bob-stone")["note"] == "met at a workshop"
+
+
+# -- what an import writes passes doctor --------------------------------------
+
+
+def test_a_backup_is_made_valid_before_it_is_written_and_says_what_it_dropped(
+    cli: Cli, tmp_path: Path
+) -> None:
+    doc = {
+        "format": "plnctl-backup",
+        "version": 1,
+        "settings": None,
+        "shares": [
+            {"id": "s1", "what": "no date"},
+            {"id": "s2", "date": "2025-01-01", "what": "kept", "mood": None},
+        ],
+        "ties": [
+            {
+                "slug": "ann",
+                "tie": {
+                    "name": "Ann",
+                    "extra": {"gone": None, "big": 2**70, "ok": 1},
+                    "events": [
+                        {"id": "e1", "date": "2025-01-01", "kind": "read"},
+                        {"id": "e1", "date": "2025-01-01", "kind": "read"},
+                        {"id": "e1", "date": "2025-01-02", "kind": "read"},
+                    ],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = cli.ok("import", str(path))
+    assert result.err.splitlines() == [
+        f"plnctl: warning: {path}, shares[0]: left out: 'date' must be a date (YYYY-MM-DD)",
+        f"plnctl: warning: {path}: shares[1].mood is null; TOML has no null, so it was left out",
+        f"plnctl: warning: {path}, ties[0] (ann): extra.gone is null; TOML has no null, "
+        "so it was left out",
+        f"plnctl: warning: {path}, ties[0] (ann): extra.big is an integer past TOML's 64-bit "
+        "range; left out",
+        f"plnctl: warning: {path}, ties[0] (ann): event 'e1' is listed twice; kept once",
+        result.err.splitlines()[-1],
+    ]
+    assert "two different events share the id 'e1'" in result.err.splitlines()[-1]
+    tie = cli.read_tie("ann")
+    assert tie["extra"] == {"ok": 1}
+    assert [e["date"].isoformat() for e in tie["events"]] == ["2025-01-01", "2025-01-02"]
+    assert len({e["id"] for e in tie["events"]}) == 2
+    assert cli.ok("doctor").out == "1 tie OK\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"format": "plnctl-backup", "version": 1, "ties": [{"slug": "a", "tie": '
+            '{"name": "A", "x": ' + "9" * 5000 + "}}]}",
+            "holds a number of more than 4,300 digits, which no plnctl file can hold",
+        ),
+        (
+            '{"format": "plnctl-backup", "version": 1, "ties": [{"slug": "a", "tie": '
+            '{"name": "A", "x": ' + "[" * 900 + "]" * 900 + "}}]}",
+            "nests values more than 64 levels deep; plnctl reads at most 64",
+        ),
+    ],
+)
+def test_a_hostile_backup_is_one_clear_line(
+    cli: Cli, data_dir: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "backup.json"
+    path.write_text(text, encoding="utf-8")
+    assert cli.fails("import", str(path)).err == f"plnctl: error: {path} {message}\n"
+    assert not data_dir.exists() or not list(data_dir.glob("*.toml"))
+
+
+def test_a_full_disk_while_writing_changes_nothing_and_says_so(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import plnctl.store
+
+    real = plnctl.store._stage
+    calls = {"n": 0}
+
+    def fill_up(path: Path, data: bytes, *, sync: bool) -> Path:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, sync=sync)
+
+    cli.ok("add", "Ann Lee")
+    monkeypatch.setattr(plnctl.store, "_stage", fill_up)
+    err = cli.fails("import", fixture("thunderbird.opml")).err
+    assert (
+        err
+        == f"plnctl: error: no space left on the device holding {data_dir}; nothing was changed\n"
+    )
+    assert sorted(p.name for p in data_dir.iterdir()) == [".lock", "ann-lee.toml"]
+
+
+def test_a_failure_part_way_says_how_far_the_import_got(
+    cli: Cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    real = os.replace
+    calls = {"n": 0}
+
+    def fail(src: str, dst: str) -> None:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.EIO, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", fail)
+    err = cli.fails("import", fixture("thunderbird.opml")).err
+    assert err.endswith(
+        ": 2 of 4 ties written, the rest not; run the import again to finish "
+        "(what was written is kept, and skipped then)\n"
+    ), err
+    monkeypatch.setattr(os, "replace", real)
+    assert len(list(data_dir.glob("*.toml"))) == 2
+    assert not list(data_dir.glob(".*.tmp"))
+    again = cli.ok("import", fixture("thunderbird.opml"))
+    assert again.out.splitlines()[-1] == "2 added, 0 updated, 2 skipped"

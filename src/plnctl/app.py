@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     PinChoice: TypeAlias = StrEnum
 else:
     KindChoice = _choices("KindChoice", KIND_WORDS)
-    CheckinKind = _choices("CheckinKind", CHECKIN_KINDS)
+    # `share` is offered so that `checkin --kind share` can point to `plnctl share`.
+    CheckinKind = _choices("CheckinKind", (*CHECKIN_KINDS, "share"))
     StatusChoice = _choices("StatusChoice", STATUSES)
     PinChoice = _choices("PinChoice", (*PINS, "none"))
 # Defaults for options, made once (a call in a signature would be made on every import).
@@ -89,11 +90,11 @@ def network_of(ctx: typer.Context, *, quiet: bool = False) -> Network:
     """
     from plnctl.network import Network
     from plnctl.render.meter import meter
-    from plnctl.render.terminal import say
+    from plnctl.render.terminal import say_once
     from plnctl.store import Store
 
     store = Store(globals_of(ctx).data_dir)
-    return Network(store, today(), on_wait=say, on_progress=meter(quiet=quiet))
+    return Network(store, today(), on_wait=say_once, on_progress=meter(quiet=quiet))
 
 
 def as_of_date(text: str | None) -> dt.date:

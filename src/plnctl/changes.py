@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from plnctl.errors import InvalidValueError
-from plnctl.kinds import tie_kind
+from plnctl.kinds import medium_of, tie_kind
 from plnctl.text import clean_text, edit_labels
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def apply_changes(tie: Tie, changes: Changes) -> None:
     if changes.url is not None:
         tie.url = clean_text(changes.url, "url").strip() or None
     tie.kind = kind
+    if changes.kind is not None:
+        tie.medium = medium_of(changes.kind)
     if changes.every is not None:
         tie.every = changes.every or None
     if changes.pin is not None:

@@ -30,8 +30,27 @@ def parse_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            pass
+            raise InvalidValueError(
+                f"invalid {option} {text!r}: {no_such_day(value)}; use {DATE_HELP}"
+            ) from None
     raise InvalidValueError(f"invalid {option} {text!r}: use {DATE_HELP}")
+
+
+def no_such_day(value: str) -> str:
+    """Why a YYYY-MM-DD that looks like a date is not one: `February has no 30th`."""
+    import calendar
+
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    last = calendar.monthrange(max(year, 1), month)[1]
+    name = calendar.month_name[month]
+    if day == 0 or day > 31:
+        return f"there is no day {day} in a month"
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    if year == 0:
+        return "there is no year 0"
+    return f"{name} {year} has no {day}{suffix} (it has {last} days)"
 
 
 def not_in_future(day: dt.date, today: dt.date, *, what: str) -> dt.date:

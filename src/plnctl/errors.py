@@ -48,6 +48,15 @@ class DataDirError(PlnctlError):
     """The data directory is missing, unwritable, full, or not a directory."""
 
 
+class PartialWriteError(DataDirError):
+    """Writing many ties stopped part-way: `written` of `total` are in place."""
+
+    def __init__(self, message: str, written: int, total: int) -> None:
+        super().__init__(message)
+        self.written = written
+        self.total = total
+
+
 class LockTimeoutError(PlnctlError):
     """Another plnctl held the data directory's lock for too long."""
 

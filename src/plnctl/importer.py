@@ -43,6 +43,8 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     unusable: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     warnings: list[str] = field(default_factory=list)
+    # What the import did that is worth knowing but not a problem.
+    notes: list[str] = field(default_factory=list)
     settings: str | None = None  # "added", "kept" (yours differ), "same"; None: none in file
     shares_added: int = 0
     dry_run: bool = False
@@ -82,18 +84,31 @@ def kept_fields(target: Tie, incoming: Tie) -> list[str]:
     return kept
 
 
+IDENTITY_WORDS = {"url": "URL", "handle": "handle", "email": "e-mail address"}
+
+
 class Planner:
-    """Works out an import against the ties you have, in memory."""
+    """Works out an import against the ties you have, in memory, in time linear in the ties."""
 
     def __init__(
-        self, existing: Sequence[tuple[str, Tie]], today: dt.date, taken: Sequence[str] = ()
+        self,
+        existing: Sequence[tuple[str, Tie]],
+        today: dt.date,
+        taken: Sequence[str] = (),
+        *,
+        tags: Sequence[str] = (),
+        via: str | None = None,
     ) -> None:
         self.today = today
         self.ties: dict[str, Tie] = {slug: tie for slug, tie in existing}
         self.copied: set[str] = set()
         # Unreadable files hold their slugs too: a new tie must not land on one.
         self.taken: set[str] = set(self.ties) | set(taken)
-        self.by_url: dict[tuple[str, str], str] = {}
+        self.numbers: dict[str, int] = {}  # the next number to try after a taken slug
+        self.by_url: dict[tuple[str, str], str] = {}  # url or site_url
+        self.by_feed: dict[tuple[str, str], str] = {}  # url only
+        self.by_handle: dict[str, str] = {}
+        self.by_email: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
         for slug, tie in existing:
             self._index(slug, tie)
@@ -101,20 +116,38 @@ class Planner:
         self.slug_map: dict[str, str] = {}  # a backup's slug -> the slug here
         # Ties a backup's records already landed on: two of them never share one.
         self.claimed: set[str] = set()
+        self.warnings: list[str] = []
+        self.repeats = 0  # entries given again, word for word
+        # `--tag` for everything the file brings, `--via` for the new ties.
+        self.tags = list(tags)
+        self.via = via
 
     def _index(self, slug: str, tie: Tie) -> None:
+        from plnctl.formats.fediverse import handle_key
+
         for url in (tie.url, tie.site_url):
             if url:
                 self.by_url.setdefault((tie.kind, normalize_url(url)), slug)
+        if tie.url:
+            self.by_feed.setdefault((tie.kind, normalize_url(tie.url)), slug)
+        if tie.handle:
+            self.by_handle.setdefault(handle_key(tie.handle), slug)
+        if tie.email:
+            self.by_email.setdefault(tie.email.casefold(), slug)
         self.by_name.setdefault(name_key(tie.name), slug)
 
     def match(self, record: Incoming) -> str | None:
         """The tie here that `record` describes, or None for a new one.
 
         A backup is restored by slug (and name), so two ties that share a
-        name or a URL stay two. From other formats a source is matched by
-        its feed or site URL, then by name; a person by name only, since
-        people often share an institution's URL.
+        name or a URL stay two. A feed, channel or profile is matched by its
+        URL, an account by its handle, a contact with an e-mail by that
+        address, and each by name only to a tie of its kind that has no URL
+        (handle, e-mail) yet: the same title on another feed is another
+        source, two John Smiths with two addresses are two people, and a
+        feed never lands on a person. Other
+        entries: a source by its feed or site URL, then by name; a person
+        by name only, since people often share an institution's URL.
         """
         from plnctl.model import same_name
 
@@ -126,6 +159,26 @@ class Planner:
             # Restored before under another slug (its own was taken)?
             slug = self.by_name.get(name_key(tie.name))
             return slug if slug not in self.claimed else None
+        if record.identity == "url":
+            if tie.url:
+                slug = self.by_feed.get((tie.kind, normalize_url(tie.url)))
+                if slug:
+                    return slug
+            return self._by_name_if_free(tie, "url")
+        if record.identity == "email":
+            if tie.email:
+                slug = self.by_email.get(tie.email.casefold())
+                if slug:
+                    return slug
+            return self._by_name_if_free(tie, "email")
+        if record.identity == "handle":
+            from plnctl.formats.fediverse import handle_key
+
+            if tie.handle:
+                slug = self.by_handle.get(handle_key(tie.handle))
+                if slug:
+                    return slug
+            return self._by_name_if_free(tie, "handle")
         if tie.kind == "source":
             for url in (tie.url, tie.site_url):
                 if url:
@@ -134,12 +187,29 @@ class Planner:
                         return slug
         return self.by_name.get(name_key(tie.name))
 
+    def _by_name_if_free(self, tie: Tie, key: str) -> str | None:
+        slug = self.by_name.get(name_key(tie.name))
+        if slug is None:
+            return None
+        mine = self.ties[slug]
+        return slug if mine.kind == tie.kind and getattr(mine, key) is None else None
+
     def free_slug(self, name: str, wanted: str | None) -> str:
-        from plnctl.model import RESERVED_SLUGS, slugify, unique_slug
+        from plnctl.model import RESERVED_SLUGS, numbered_slug, slugify
 
         if wanted and wanted not in self.taken and wanted not in RESERVED_SLUGS:
             return wanted
-        return unique_slug(slugify(name), self.taken)
+        base = slugify(name)
+        if base not in self.taken:
+            return base
+        # Start where the last search for this base ended: many ties named alike stay linear.
+        number = self.numbers.get(base, 2)
+        slug = numbered_slug(base, number)
+        while slug in self.taken:
+            number += 1
+            slug = numbered_slug(base, number)
+        self.numbers[base] = number + 1
+        return slug
 
     def writable(self, slug: str) -> Tie:
         """The tie to change: a copy, so a dry run leaves what was loaded untouched."""
@@ -149,13 +219,24 @@ class Planner:
         return self.ties[slug]
 
     def take(self, record: Incoming) -> str:
+        from plnctl.text import union_labels
+
+        if self.tags:
+            record.tie.tags = union_labels(record.tie.tags, self.tags)[0]
         slug = self.match(record)
         if slug is None:
-            tie = record.tie.model_copy(deep=True)
+            tie = record.tie  # a parsed record is the import's own: no copy needed
             tie.via = None  # resolved once every record is in
             if tie.added is None:
                 tie.added = self.today
             slug = self.free_slug(tie.name, record.slug)
+            namesake = self.by_name.get(name_key(tie.name))
+            if namesake is not None and record.slug is None:
+                self.warnings.append(
+                    f"{record.where}: {tie.name!r} has the name of {namesake} "
+                    f"but another {IDENTITY_WORDS.get(record.identity, 'URL')}; "
+                    f"added as {slug}"
+                )
             self.taken.add(slug)
             self.ties[slug] = tie
             self.copied.add(slug)
@@ -170,10 +251,26 @@ class Planner:
             self._note(outcome, changed)
             if outcome.action != "added":  # a repeat within the file is not yours to keep
                 outcome.kept.extend(f for f in kept if f not in outcome.kept)
+            elif record.slug is None:
+                self._repeated(record, outcome, slug)
         if record.slug:
             self.slug_map.setdefault(record.slug, slug)
             self.claimed.add(slug)
         return slug
+
+    def _repeated(self, record: Incoming, outcome: Outcome, slug: str) -> None:
+        """An entry the file already gave: said per entry when it is spelled differently,
+        else only counted (a feed filed in two folders is one feed with two tags)."""
+        first = self.ties[slug]
+        key = {"url": "url", "handle": "handle", "email": "email"}.get(record.identity)
+        if record.tie.name == first.name and (
+            key is None or getattr(record.tie, key) == getattr(first, key)
+        ):
+            self.repeats += 1
+            return
+        self.warnings.append(
+            f"{record.where}: the same entry as {outcome.where}; imported once, as {slug}"
+        )
 
     def _note(self, outcome: Outcome, changed: list[str]) -> None:
         new = [f for f in changed if f not in outcome.fields]
@@ -182,31 +279,30 @@ class Planner:
             if outcome.fields:
                 outcome.action = "updated"
 
-    def link_via(
-        self, slug: str, record: Incoming, names: dict[str, str], warnings: list[str]
-    ) -> None:
-        """Fill `via` once every tie of the file is known, so it may name one of them."""
-        from plnctl.resolve import resolve
+    def link_via(self, slug: str, record: Incoming, names: Names, warnings: list[str]) -> None:
+        """Fill `via` once every tie of the file is known, so it may name one of them.
 
-        if not record.via:
-            return
+        `--via` fills it on the ties this import added, unless the file names one.
+        """
+        outcome = self.outcomes[slug]
         target = self.ties[slug]
         if target.via is not None:
+            return
+        if not record.via:
+            if self.via is not None and outcome.action == "added" and self.via != slug:
+                target.via = self.via
             return
         if record.slug is not None:
             via: str | None = self.slug_map.get(record.via)
             if via is None and record.via in self.ties:
                 via = record.via
         else:
-            try:
-                via = resolve(record.via, names)
-            except PlnctlError:
-                via = None
+            via = names.find(record.via)
         if via is None or via == slug:
             warnings.append(f"{record.where}: via {record.via!r} names no tie; left out")
             return
         self.writable(slug).via = via
-        self._note(self.outcomes[slug], ["via"])
+        self._note(outcome, ["via"])
 
     def writes(self) -> list[tuple[str, Tie, bool]]:
         """(slug, tie, is_new) for every tie that must be written."""
@@ -215,6 +311,30 @@ class Planner:
             for o in self.outcomes.values()
             if o.action != "skipped"
         ]
+
+
+class Names:
+    """Looks up what a file's `via` says among many ties: exact slugs and names at once."""
+
+    def __init__(self, ties: dict[str, Tie]) -> None:
+        self.names = {slug: tie.name for slug, tie in ties.items()}
+        self.folded: dict[str, list[str]] = {}
+        for slug, name in self.names.items():
+            self.folded.setdefault(name.casefold(), []).append(slug)
+
+    def find(self, text: str) -> str | None:
+        from plnctl.resolve import resolve
+
+        text = text.strip()
+        if text in self.names:
+            return text
+        exact = self.folded.get(text.casefold(), [])
+        if len(exact) == 1:
+            return exact[0]
+        try:
+            return resolve(text, self.names)
+        except PlnctlError:
+            return None
 
 
 def union_shares(

@@ -28,9 +28,23 @@ CHECKIN_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "share")
 
 TieKind = Literal["person", "source"]
 TIE_KINDS: tuple[str, ...] = get_args(TieKind)
-# Words a user may say for a source; each is stored as kind "source".
-SOURCE_WORDS = ("source", "site", "blog", "feed", "podcast", "newsletter", "forum")
+# Words a user may say for a source; each is stored as kind "source", and any
+# word but "source" itself also as the tie's `medium`, so `list --kind podcast` finds it.
+SOURCE_WORDS = (
+    "source",
+    "site",
+    "blog",
+    "feed",
+    "podcast",
+    "newsletter",
+    "forum",
+    "video",
+    "organization",
+)
 KIND_WORDS = ("person", *SOURCE_WORDS)
+# What a tie may carry besides its name, kind and urls: the medium word and a
+# person's or organisation's contact details, as imports bring them.
+DETAILS = ("medium", "email", "phone", "org", "position", "handle")
 
 Pin = Literal["strong", "weak"]
 PINS: tuple[str, ...] = get_args(Pin)
@@ -44,4 +58,27 @@ def tie_kind(word: str) -> TieKind:
         return "person"
     if word in SOURCE_WORDS:
         return "source"
-    raise InvalidValueError(f"unknown kind {word!r}: use person or source")
+    raise InvalidValueError(
+        f"unknown kind {word!r}: use person or source ({', '.join(SOURCE_WORDS[1:])})"
+    )
+
+
+def kind_word(word: str) -> str:
+    """A kind word as `--kind` takes it, lowercased, or an error naming the choices."""
+    tie_kind(word)
+    return word.strip().lower()
+
+
+def medium_of(word: str) -> str | None:
+    """The medium a kind word names: `podcast` for "podcast", None for person and source."""
+    word = word.strip().lower()
+    tie_kind(word)
+    return None if word in ("person", "source") else word
+
+
+def kind_matches(word: str, kind: str, medium: str | None) -> bool:
+    """Whether a tie of `kind` and `medium` is one `--kind word` asks for."""
+    wanted = medium_of(word)
+    if wanted is None:
+        return kind == tie_kind(word)
+    return kind == "source" and medium == wanted

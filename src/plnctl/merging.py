@@ -19,7 +19,20 @@ if TYPE_CHECKING:
 # Fields filled in when the tie folded into has none. A snooze is not among
 # them: an old copy must not bring back a snooze that a newer event ended.
 # Archiving is the user's alone too.
-FILLABLE = ("url", "site_url", "every", "note", "pin", "added")
+FILLABLE = (
+    "url",
+    "site_url",
+    "every",
+    "note",
+    "pin",
+    "added",
+    "medium",
+    "email",
+    "phone",
+    "org",
+    "position",
+    "handle",
+)
 # What a fold reports besides the fields it filled.
 LISTS = ("topics", "tags", "events")
 

@@ -60,9 +60,18 @@ class Tie(BaseModel):
     schema_version: int = SCHEMA_VERSION
     name: str = Field(min_length=1, max_length=MAX_NAME)
     kind: TieKind = "person"
+    # The word for a source (podcast, video, blog, ...), as `add --kind` or an import said it.
+    medium: str | None = None
     url: str | None = None
     # A source's web site when `url` is its feed (OPML's htmlUrl).
     site_url: str | None = None
+    # Contact details an address book, LinkedIn or the Fediverse gives: kept, exported back.
+    email: str | None = None
+    phone: str | None = None
+    org: str | None = None
+    position: str | None = None
+    # A Fediverse address, `user@instance`: how a follows list names a person.
+    handle: str | None = None
     topics: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     # For a person: what they want to learn (their side of a peer profile).
@@ -162,13 +171,19 @@ def same_name(a: str, b: str) -> bool:
 
 def unique_slug(base: str, taken: Iterable[str]) -> str:
     """`base`, or `base-2`, `base-3`, ... when another file already has it."""
-    used = set(taken)
+    # A set is looked into as it is: copying it on every call made imports quadratic.
+    used = taken if isinstance(taken, set | frozenset | dict) else set(taken)
     slug, number = base, 2
     while slug in used:
-        suffix = f"-{number}"
-        slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        slug = numbered_slug(base, number)
         number += 1
     return slug
+
+
+def numbered_slug(base: str, number: int) -> str:
+    """`base-N`, `base` cut so that the whole stays within MAX_SLUG."""
+    suffix = f"-{number}"
+    return base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
 
 
 def to_toml_dict(tie: Tie) -> dict[str, Any]:

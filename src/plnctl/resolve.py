@@ -18,9 +18,20 @@ def resolve(query: str, names: Mapping[str, str]) -> str:
     text = query.strip()
     if not text:
         raise InvalidValueError("an empty TIE names no tie: give a slug, a name or its start")
+    folded = text.casefold()
+    # One tie's slug and another's name, ignoring case (`C++` is `c`, `C` is `c-2`):
+    # either answer would be a guess.
+    slug = folded if folded in names else None
+    if slug is not None:
+        others = sorted(s for s, n in names.items() if s != slug and n.casefold() == folded)
+        if others:
+            named = ", ".join(f"{names[s]!r} ({s})" for s in others)
+            raise AmbiguousTieError(
+                f"{text!r} is the slug of {names[slug]!r} and the name of {named}: "
+                f"type {names[slug]!r} for the first, or the slug {others[0]} for the other"
+            )
     if text in names:
         return text
-    folded = text.casefold()
     exact = [slug for slug, name in names.items() if name.casefold() == folded]
     if len(exact) == 1:
         return exact[0]

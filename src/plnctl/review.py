@@ -66,7 +66,9 @@ def tie_view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> Tie
 
     derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
     if derived is None:
-        derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
+        derived = derive(
+            tie.moments(), as_of, settings, every=tie.every, pin=tie.pin, added=tie.added
+        )
     return TieView(slug=slug, tie=tie, derived=derived)
 
 
@@ -146,6 +148,8 @@ def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None
     reasons: list[str] = []
     section: str | None = None
     last = f"last engaged {_days(d.days_since)}"
+    if d.days_since is None and v.tie.added is not None:
+        last = f"never engaged, added {_days((as_of - v.tie.added).days)}"
     interval = f"every ~{_fmt_days(d.interval_days)} expected"
     slipped = (
         d.status == "weak"
@@ -305,14 +309,17 @@ def filter_views(
     topic: str | None = None,
     tag: str | None = None,
 ) -> list[TieView]:
-    """The ties `list` shows: every filter given must match (topics and tags ignore case)."""
+    """The ties `list` shows: every filter given must match (topics and tags ignore case).
 
+    `kind` is a kind word: person, source, or a medium such as podcast.
+    """
+    from plnctl.kinds import kind_matches
     from plnctl.text import has_label
 
     return [
         v
         for v in views
-        if (kind is None or v.tie.kind == kind)
+        if (kind is None or kind_matches(kind, v.tie.kind, v.tie.medium))
         and (status is None or v.derived.status == status)
         and (topic is None or has_label(v.tie.topics, topic))
         and (tag is None or has_label(v.tie.tags, tag))

@@ -255,8 +255,13 @@ def derive(
     *,
     every: int | None = None,
     pin: str | None = None,
+    added: dt.date | None = None,
 ) -> Derived:
-    """Every derived value of one tie as of `as_of`; events after it are ignored."""
+    """Every derived value of one tie as of `as_of`; events after it are ignored.
+
+    A tie with a cadence and no events yet is due from the day it was `added`: its
+    first interval starts then. Without a cadence, a tie with no events is never due.
+    """
     evs = upto(events, as_of)
     replay = replay_status(evs, as_of, settings)
     last = evs[-1][0] if evs else None
@@ -267,7 +272,10 @@ def derive(
         derived_status = "strong" if replay.strong else "weak"
     status = pin or derived_status
     interval, source = expected_interval(evs, as_of, status == "strong", every, settings)
-    ratio, neglect = band(days_since, interval, settings)
+    waited = days_since
+    if waited is None and every and added is not None and added <= as_of:
+        waited = (as_of - added).days
+    ratio, neglect = band(waited, interval, settings)
     return Derived(
         score=score(evs, as_of, settings),
         status=status,

@@ -181,6 +181,7 @@ def profile_publish(
         bool,
         typer.Option("--with-sources", help="Add the strong sources you learn each goal from."),
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Print your profile as a card to paste into a blog, a forum or a course page.
 
@@ -191,5 +192,6 @@ def profile_publish(
     """
     from plnctl.render import profilecard
 
-    card = network_of(ctx).profile_card(with_sources=with_sources)
-    profilecard.publish(card, format.value, output)
+    network = network_of(ctx)
+    card = network.profile_card(with_sources=with_sources)
+    profilecard.publish(card, format.value, output, data_dir=network.store.root, force=force)

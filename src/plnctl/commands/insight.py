@@ -47,6 +47,7 @@ def map_(
         typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write (atomically)."),
     ],
     as_of: AsOfOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Draw your network as a map in one HTML file: you in the middle, your ties around you.
 
@@ -59,7 +60,8 @@ def map_(
     from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
-    ego, problems = network_of(ctx).ego(when)
+    network = network_of(ctx)
+    ego, problems = network.ego(when)
     warn_skipped(problems)
-    lines.export_text(egomap.page(ego), output)
+    lines.export_text(egomap.page(ego), output, data_dir=network.store.root, force=force)
     lines.mapped(len(ego.views), output)

@@ -73,7 +73,13 @@ def show(
 def list_(
     ctx: typer.Context,
     kind: Annotated[
-        KindChoice | None, typer.Option("--kind", "-k", metavar="KIND", help="person or source.")
+        KindChoice | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="person, source, or a medium such as podcast or video (sources of that medium).",
+        ),
     ] = (None),
     status: Annotated[
         StatusChoice | None, typer.Option(metavar="STATUS", help="strong, weak or dormant.")

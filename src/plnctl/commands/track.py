@@ -23,7 +23,10 @@ def add(
             "--kind",
             "-k",
             metavar="KIND",
-            help="person, or source (site, blog, feed, podcast, newsletter, forum).",
+            help=(
+                "person, or source (site, blog, feed, podcast, newsletter, forum, video, "
+                "organization: kept as its medium)."
+            ),
         ),
     ] = PERSON,
     url: Annotated[str | None, typer.Option(metavar="URL", help="Where to find them.")] = None,
@@ -176,7 +179,10 @@ def set_(
     tie: TieArgument,
     url: Annotated[str | None, typer.Option(metavar="URL", help="New URL ('' clears it).")] = None,
     kind: Annotated[
-        KindChoice | None, typer.Option("--kind", "-k", metavar="KIND", help="person or source.")
+        KindChoice | None,
+        typer.Option(
+            "--kind", "-k", metavar="KIND", help="person, source, or a source word such as podcast."
+        ),
     ] = (None),
     every: Annotated[
         int | None,

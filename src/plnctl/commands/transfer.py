@@ -5,21 +5,23 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from plnctl.app import KindChoice, app, network_of
 from plnctl.commands.options import JsonOption
-
-if TYPE_CHECKING:
-    from plnctl.formats import Parsed
+from plnctl.complete import complete_tag, complete_tie
 
 
 class FormatChoice(StrEnum):
     opml = "opml"
     vcard = "vcard"
     csv = "csv"
+    mastodon = "mastodon"
+    youtube = "youtube"
+    linkedin = "linkedin"
+    profile = "profile"
     json = "json"
 
 
@@ -29,29 +31,16 @@ class ExportFormat(StrEnum):
     opml = "opml"
     vcard = "vcard"
     csv = "csv"
+    mastodon = "mastodon"
     json = "json"
     dot = "dot"
 
 
 FORMAT_HELP = (
-    "opml (feeds), vcard (people), csv, or json (full backup) [default: from the extension]."
+    "opml, vcard, csv, mastodon (follows), youtube (subscriptions), linkedin "
+    "(Connections.csv), profile (a published profile) or json (backup) "
+    "[default: from the content, else the extension]."
 )
-
-
-def parse_file(data: bytes, fmt: str, what: str) -> Parsed:
-    from plnctl.formats import backup, csvfile, opml, vcard
-
-    if fmt == "opml":
-        return opml.parse(data, what)
-    if fmt == "vcard":
-        return vcard.parse(data, what)
-    if fmt == "csv":
-        return csvfile.parse(data, what)
-    from plnctl.formats import peercard
-
-    if peercard.sniff(data):
-        return peercard.parse(data, what)
-    return backup.parse(data, what)
 
 
 def read_input(path: Path | None) -> bytes:
@@ -82,22 +71,48 @@ def import_(
     format: Annotated[
         FormatChoice | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
     ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TAG",
+            autocompletion=complete_tag,
+            help="Tag every tie the file brings (repeat).",
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TIE",
+            autocompletion=complete_tie,
+            help="The tie whose list this is: recorded as `via` on each new tie.",
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help="CSV: read COLUMN (a header or a column number) as FIELD (repeat).",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
     ] = False,
     json: JsonOption = False,
 ) -> None:
-    """Bring ties in from a feed reader (OPML), an address book (vCard), CSV or a backup.
+    """Bring ties in: feeds (OPML), contacts (vCard, CSV, LinkedIn), follows, channels, backups.
 
-    Matches each entry to a tie you have by URL, then by name; adds the new
-    ones, fills in empty fields, adds missing tags, topics and events, and
-    never replaces your values or drops history. Importing the same file
-    twice changes nothing. Prints what was added, updated and skipped.
+    Recognises the file by its content: a feed reader's or podcast app's OPML,
+    an address book's vCard or CSV, LinkedIn's Connections.csv, Mastodon's
+    follows, YouTube's subscriptions, or a plnctl backup. Matches each entry to
+    a tie you have (by URL or handle, then by name); adds the new ones, fills
+    in empty fields, adds missing tags, topics and events, and never replaces
+    your values or drops history. Importing the same file twice changes nothing.
 
-    Example: plnctl import feeds.opml --dry-run
+    Example: plnctl import following_accounts.csv --tag mastodon --dry-run
     """
     from plnctl.errors import InvalidValueError
-    from plnctl.formats import guess_format
+    from plnctl.formats import csvfile, detect, read
     from plnctl.render import jsondoc, lines
 
     path = None if file == "-" else Path(file)
@@ -105,10 +120,13 @@ def import_(
         raise InvalidValueError(f"{file} is a directory, not a file to import")
     if path is not None and not path.expanduser().exists():
         raise InvalidValueError(f"no such file: {file}")
-    fmt = guess_format(path, format.value if format else None)
+    mapping = csvfile.parse_map(map_ or [])
     data = read_input(path)
-    parsed = parse_file(data, fmt, file if path else "standard input")
-    report = network_of(ctx, quiet=json).import_parsed(parsed, dry_run=dry_run)
+    fmt = detect(data, path, format.value if format else None)
+    parsed = read(data, fmt, file if path else "standard input", mapping)
+    report = network_of(ctx, quiet=json).import_parsed(
+        parsed, dry_run=dry_run, tags=tag or [], via=via
+    )
     if json:
         jsondoc.print_json(jsondoc.import_report_json(report, fmt, file))
     else:
@@ -124,8 +142,10 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="opml, vcard, csv, json or dot (Graphviz) "
-            "[default: from --output's extension, else json].",
+            help=(
+                "opml, vcard, csv, mastodon (follows CSV), json or dot (Graphviz) "
+                "[default: from --output's extension, else json]."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -143,11 +163,17 @@ def export(
         typer.Option(
             "--kind",
             "-k",
-            help="Only persons or sources [default: sources for opml, persons for vcard].",
+            help=(
+                "person, source, or a medium such as podcast "
+                "[default: sources for opml, persons for vcard and mastodon, all for csv]."
+            ),
             show_default=False,
         ),
     ] = None,
     archived: Annotated[bool, typer.Option(help="Include archived ties.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists.")
+    ] = False,
 ) -> None:
     """Write your ties out for a feed reader, an address book, a spreadsheet, or as a backup.
 
@@ -168,7 +194,8 @@ def export(
         fmt = "dot"
     else:
         fmt = "json"
-    done = network_of(ctx).export(fmt, kind=kind.value if kind else None, archived=archived)
+    network = network_of(ctx)
+    done = network.export(fmt, kind=kind.value if kind else None, archived=archived)
     warn_skipped(done.problems)
-    lines.export_text(done.text, output)
+    lines.export_text(done.text, output, data_dir=network.store.root, force=force)
     lines.exported(done.count, output, done.notes)

@@ -12,7 +12,15 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from plnctl.formats import FormatError, Incoming, Parsed, decode_text
+from plnctl.formats import (
+    FormatError,
+    Incoming,
+    Parsed,
+    check_entries,
+    check_size,
+    decode_text,
+    load_json,
+)
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
@@ -112,13 +120,8 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
     from plnctl.settings import settings_from_dict
     from plnctl.store import format_validation_error
 
-    text = decode_text(data, what)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
-    except RecursionError:
-        raise FormatError(f"{what} nests values too deeply to read") from None
+    check_size(data, what)
+    doc = load_json(decode_text(data, what), what)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise FormatError(
             f'{what} is not a plnctl backup (no "format": "{FORMAT_NAME}"); '
@@ -135,7 +138,10 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
     if settings is not None:
         if not isinstance(settings, dict):
             raise FormatError(f"{what}: 'settings' must be an object")
-        parsed.settings = decode(settings)
+        refused: list[str] = []
+        parsed.settings = tomlable(decode(settings), "settings", refused)
+        if refused:
+            raise FormatError(f"{what}: invalid settings: {refused[0]}")
         try:
             settings_from_dict(parsed.settings)
         except ValueError as exc:
@@ -143,11 +149,12 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
     shares = doc.get("shares", [])
     if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
         raise FormatError(f"{what}: 'shares' must be a list of objects")
-    parsed.shares = [_share(s, what) for s in shares]
+    parsed.shares = _shares(shares, what, parsed.warnings)
     ties = doc.get("ties", [])
     if not isinstance(ties, list):
         raise FormatError(f"{what}: 'ties' must be a list")
     known_event = set(Event.model_fields)
+    check_entries(len(ties), what)
     for number, entry in enumerate(ties, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("tie"), dict):
             raise FormatError(f"{what}: ties[{number - 1}] must be an object with a 'tie'")
@@ -155,14 +162,15 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
         slug = slug if isinstance(slug, str) and SLUG_RE.match(slug) else None
         raw = entry["tie"]
         where = f"ties[{number - 1}]" + (f" ({slug})" if slug else "")
-        fields = {k: v if k in Tie.model_fields else decode(v) for k, v in raw.items()}
+        dropped: list[str] = []
+        fields = _known_and_unknown(raw, set(Tie.model_fields), "", dropped)
         events = fields.get("events", [])
         if isinstance(events, list):
             fields["events"] = [
-                {k: v if k in known_event else decode(v) for k, v in e.items()}
+                _known_and_unknown(e, known_event, f"events[{i}].", dropped)
                 if isinstance(e, dict)
                 else e
-                for e in events
+                for i, e in enumerate(events)
             ]
         stored = fields.get("schema_version", SCHEMA_VERSION)
         if isinstance(stored, int) and stored > SCHEMA_VERSION:
@@ -175,8 +183,102 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
             tie = Tie.model_validate(fields)
         except ValidationError as exc:
             raise FormatError(f"{what}, {where}: {format_validation_error(exc, '')}") from None
+        dropped.extend(_unique_event_ids(tie))
+        parsed.warnings.extend(f"{what}, {where}: {problem}" for problem in dropped)
         parsed.records.append(Incoming(tie, where, slug=slug, via=tie.via))
     return parsed
+
+
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+_DROP = object()
+
+
+def tomlable(value: Any, path: str, dropped: list[str]) -> Any:
+    """`value` as TOML can hold it: nulls and integers past 64 bits left out, and said.
+
+    `plnctl doctor` rejects a file holding such an integer, and TOML has no null.
+    """
+    if value is None:
+        dropped.append(f"{path} is null; TOML has no null, so it was left out")
+        return _DROP
+    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+        dropped.append(f"{path} is an integer past TOML's 64-bit range; left out")
+        return _DROP
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            kept = tomlable(item, f"{path}.{key}" if path else key, dropped)
+            if kept is not _DROP:
+                out[key] = kept
+        return out
+    if isinstance(value, list):
+        items = [tomlable(item, f"{path}[{i}]", dropped) for i, item in enumerate(value)]
+        return [item for item in items if item is not _DROP]
+    return value
+
+
+def _known_and_unknown(
+    raw: dict[str, Any], known: set[str], prefix: str, dropped: list[str]
+) -> dict[str, Any]:
+    """Known fields as they are (the model checks them); unknown ones decoded, made TOML."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in known:
+            out[key] = value
+            continue
+        kept = tomlable(decode(value), f"{prefix}{key}", dropped)
+        if kept is not _DROP:
+            out[key] = kept
+    return out
+
+
+def _unique_event_ids(tie: Tie) -> list[str]:
+    """One event per id, as doctor requires: a repeat dropped, a different event renumbered."""
+    from plnctl.model import new_event_id
+
+    seen: dict[str, Any] = {}
+    kept = []
+    problems = []
+    for event in tie.events:
+        first = seen.get(event.id)
+        if first is None:
+            seen[event.id] = event
+        elif first == event:
+            problems.append(f"event {event.id!r} is listed twice; kept once")
+            continue
+        else:
+            old = event.id
+            event.id = new_event_id()
+            problems.append(f"two different events share the id {old!r}; the second is {event.id}")
+        kept.append(event)
+    tie.events = kept
+    return problems
+
+
+def _shares(entries: list[dict[str, Any]], what: str, warnings: list[str]) -> list[dict[str, Any]]:
+    """The share log's entries plnctl can keep: each with a date and what, ids unique."""
+    from plnctl.store import share_problems
+
+    kept: list[dict[str, Any]] = []
+    ids: set[str] = set()
+    for number, entry in enumerate(entries):
+        dropped: list[str] = []
+        share = _share(entry, what)
+        share = tomlable(share, f"shares[{number}]", dropped)
+        problems = share_problems(share)
+        share_id = share.get("id")
+        if isinstance(share_id, str) and share_id in ids:
+            problems.append(f"id {share_id!r} is used twice")
+        if problems:
+            warnings.append(f"{what}, shares[{number}]: left out: {'; '.join(problems)}")
+            continue
+        if isinstance(share_id, str):
+            ids.add(share_id)
+        warnings.extend(f"{what}: {problem}" for problem in dropped)
+        kept.append(share)
+    return kept
 
 
 def _share(entry: dict[str, Any], what: str) -> dict[str, Any]:

@@ -1,43 +1,59 @@
 """OPML 2.0, the feed list every feed reader imports and exports: sources in and out.
 
 A feed outline (`xmlUrl`) becomes a source: its feed URL as `url`, its web
-site (`htmlUrl`) as `site_url`, its title as the name, and the folders it sits
-in (and its `category` attribute) as tags. A feed filed in several folders is
-one source with all of them as tags.
+site (`htmlUrl`) as `site_url`, its label (`text`, else `title`) as the name,
+and the folders it sits in (and its `category` attribute) as tags. The feed
+URL identifies a feed: a feed filed in several folders is one source with all
+of them as tags, and two feeds sharing a title are two sources.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from plnctl.formats import FormatError, Incoming, Parsed, first_error
+from plnctl.formats import (
+    FormatError,
+    Incoming,
+    Parsed,
+    check_entries,
+    check_size,
+    first_error,
+)
 from plnctl.text import unique_labels
 
 if TYPE_CHECKING:
     from plnctl.model import Tie
 
 
-@dataclass
-class Node:
-    """An XML element as the safe parser builds it."""
-
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node] = field(default_factory=list)
-    line: int = 0
+# Folders nest a few levels in real readers; this bounds a hostile file's depth.
+MAX_DEPTH = 256
+# Head titles of podcast apps' exports: their feeds are podcasts.
+_PODCAST_APPS = re.compile(
+    r"podcast|antennapod|gpodder|pocket ?casts|overcast|castro|podcast addict", re.IGNORECASE
+)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 
 
 class XMLRefusedError(FormatError):
     """The XML declares entities or asks for external files; it is refused unread."""
 
 
-def parse_xml(data: bytes, what: str) -> Node:
-    """Parse XML with expat, refusing any entity declaration or external reference.
+@dataclass
+class _Outline:
+    label: str
+    line: int
+    feed: bool
+    children: int = 0
+
+
+def _expat(what: str) -> Any:
+    """An expat parser that refuses any entity declaration or external reference.
 
     Refusing the declarations themselves (rather than limiting their expansion)
     stops a billion-laughs file at its first line of DTD, before anything grows.
@@ -46,8 +62,6 @@ def parse_xml(data: bytes, what: str) -> Node:
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    root: list[Node] = []
-    stack: list[Node] = []
 
     def refuse_entity(name: str, *_: object) -> None:
         raise XMLRefusedError(
@@ -58,40 +72,18 @@ def parse_xml(data: bytes, what: str) -> Node:
     def refuse_external(*_: object) -> int:
         raise XMLRefusedError(f"{what} refers to an external XML entity; plnctl does not load it")
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        node = Node(tag, attrs, line=parser.CurrentLineNumber)
-        if stack:
-            stack[-1].children.append(node)
-        else:
-            root.append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop()
-
     parser.EntityDeclHandler = refuse_entity
     parser.UnparsedEntityDeclHandler = refuse_entity
     parser.ExternalEntityRefHandler = refuse_external
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise FormatError(
-            f"{what} is not well-formed XML (line {exc.lineno}, column {exc.offset}): "
-            f"{expat.ErrorString(exc.code)}"
-        ) from None
-    if not root:
-        raise FormatError(f"{what} holds no XML element")
-    return root[0]
+    return parser
 
 
-def _attr(node: Node, name: str) -> str:
+def _attr(attrs: dict[str, str], name: str) -> str:
     """An attribute by name, whatever its case (some readers write `xmlurl`)."""
-    value = node.attrs.get(name)
+    value = attrs.get(name)
     if value is None:
         lowered = name.lower()
-        value = next((v for k, v in node.attrs.items() if k.lower() == lowered), "")
+        value = next((v for k, v in attrs.items() if k.lower() == lowered), "")
     return value.strip()
 
 
@@ -110,49 +102,125 @@ def _name_from_url(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
-def parse(data: bytes, what: str = "the OPML file") -> Parsed:
-    """The sources an OPML file lists."""
-    from pydantic import ValidationError
+class _Reader:
+    """Builds records as expat reports elements: no tree, and no recursion, at any depth."""
 
-    from plnctl.model import Tie
+    def __init__(self, what: str, parser: Any, medium: str | None) -> None:
+        self.what = what
+        self.parser = parser
+        self.medium = medium
+        self.parsed = Parsed()
+        self.elements: list[str] = []
+        self.outlines: list[_Outline] = []
+        self.root = ""
+        self.body = False
+        self.head_title: list[str] = []
 
-    root = parse_xml(data, what)
-    if root.tag.lower() != "opml":
-        raise FormatError(f"{what} is not OPML: its root element is <{root.tag}>, not <opml>")
-    body = next((c for c in root.children if c.tag.lower() == "body"), None)
-    if body is None:
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = tag.lower()
+        if not self.elements:
+            self.root = tag
+            if name != "opml":
+                raise FormatError(
+                    f"{self.what} is not OPML: its root element is <{tag}>, not <opml>"
+                )
+            version = _attr(attrs, "version")
+            if version not in ("1.0", "1.1", "2.0"):
+                said = f"version {version!r}" if version else "no version"
+                self.parsed.warnings.append(
+                    f"<opml> has {said}, not 1.0, 1.1 or 2.0; read as OPML all the same"
+                )
+        self.elements.append(name)
+        if name == "body" and len(self.elements) == 2:
+            self.body = True
+        if len(self.elements) > MAX_DEPTH:
+            raise FormatError(
+                f"{self.what}, line {self.parser.CurrentLineNumber}: outlines nest more than "
+                f"{MAX_DEPTH} levels deep; plnctl reads at most {MAX_DEPTH}"
+            )
+        if name != "outline" or "body" not in self.elements:
+            return
+        if self.outlines:
+            self.outlines[-1].children += 1
+        line = self.parser.CurrentLineNumber
+        label = _attr(attrs, "text") or _attr(attrs, "title")
+        feed = _attr(attrs, "xmlUrl")
+        if not feed and _attr(attrs, "type").lower() == "link":
+            feed = _attr(attrs, "url")
+        self.outlines.append(_Outline(label, line, bool(feed)))
+        if feed:
+            self._feed(feed, label, attrs, line)
+
+    def _feed(self, url: str, label: str, attrs: dict[str, str], line: int) -> None:
+        from pydantic import ValidationError
+
+        from plnctl.model import Tie
+
+        where = f"line {line}" + (f" ({label})" if label else "")
+        if not _URL.fullmatch(url):
+            self.parsed.skipped.append((where, f"xmlUrl {url!r} is not a URL"))
+            return
+        check_entries(len(self.parsed.records) + 1, self.what)
+        if not label:
+            label = _name_from_url(url)
+            self.parsed.warnings.append(f"{where}: no text or title; named {label!r} by its host")
+        folders = [o.label for o in self.outlines[:-1] if not o.feed and o.label]
+        try:
+            tie = Tie(
+                name=label,
+                kind="source",
+                medium=self.medium or _attr(attrs, "medium") or None,
+                url=url,
+                site_url=_attr(attrs, "htmlUrl") or None,
+                tags=unique_labels([*folders, *_categories(_attr(attrs, "category"))]),
+                note=_attr(attrs, "description") or None,
+            )
+        except ValidationError as exc:
+            self.parsed.skipped.append((where, first_error(exc)))
+        else:
+            self.parsed.records.append(Incoming(tie, where, identity="url"))
+
+    def end(self, tag: str) -> None:
+        name = self.elements.pop()
+        if name != "outline" or not self.outlines:
+            return
+        if "body" not in self.elements:
+            return
+        outline = self.outlines.pop()
+        if not outline.feed and not outline.children:
+            where = f"line {outline.line}" + (f" ({outline.label})" if outline.label else "")
+            self.parsed.skipped.append((where, "not a feed (no xmlUrl) and holds no feeds"))
+
+    def text(self, data: str) -> None:
+        if self.elements[-2:] == ["head", "title"]:
+            self.head_title.append(data)
+
+
+def parse(data: bytes, what: str = "the OPML file", *, medium: str | None = None) -> Parsed:
+    """The sources an OPML file lists, in file order; a podcast app's are podcasts."""
+    from xml.parsers import expat
+
+    check_size(data, what)
+    parser = _expat(what)
+    reader = _Reader(what, parser, medium)
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.text
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise FormatError(
+            f"{what} is not well-formed XML (line {exc.lineno}, column {exc.offset}): "
+            f"{expat.ErrorString(exc.code)}; nothing was imported"
+        ) from None
+    if not reader.root:
+        raise FormatError(f"{what} holds no XML element")
+    if not reader.body:
         raise FormatError(f"{what} is not OPML: it has no <body>")
-    parsed = Parsed()
-
-    def walk(node: Node, folders: list[str]) -> None:
-        for child in node.children:
-            if child.tag.lower() != "outline":
-                continue
-            title = _attr(child, "title") or _attr(child, "text")
-            feed = _attr(child, "xmlUrl")
-            link = _attr(child, "url") if _attr(child, "type").lower() == "link" else ""
-            if feed or link:
-                url = feed or link
-                tags = [*folders, *_categories(_attr(child, "category"))]
-                where = f"line {child.line}"
-                try:
-                    tie = Tie(
-                        name=title or _name_from_url(url),
-                        kind="source",
-                        url=url,
-                        site_url=_attr(child, "htmlUrl") or None,
-                        tags=unique_labels(tags),
-                        note=_attr(child, "description") or None,
-                    )
-                except ValidationError as exc:
-                    parsed.skipped.append((where, first_error(exc)))
-                else:
-                    parsed.records.append(Incoming(tie, where))
-                walk(child, folders)
-            elif child.children:
-                walk(child, [*folders, title] if title else folders)
-
-    walk(body, [])
+    parsed = reader.parsed
+    if medium is None and _PODCAST_APPS.search("".join(reader.head_title)):
+        for record in parsed.records:
+            record.tie.medium = "podcast"
     return parsed
 
 
@@ -195,4 +263,7 @@ def _outline(parent: ET.Element, tie: Tie) -> None:
         attrs["htmlUrl"] = tie.site_url
     if tie.note:
         attrs["description"] = tie.note
+    if tie.medium:
+        # OPML allows any attribute on an outline; readers ignore this one, plnctl reads it.
+        attrs["medium"] = tie.medium
     ET.SubElement(parent, "outline", attrs)

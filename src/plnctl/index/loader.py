@@ -298,7 +298,14 @@ def load_summaries(
                 except (TypeError, ValueError, IndexError):
                     pass
             moments = summary.moments()
-            summary.derived = derive(moments, as_of, settings, every=summary.every, pin=summary.pin)
+            summary.derived = derive(
+                moments,
+                as_of,
+                settings,
+                every=summary.every,
+                pin=summary.pin,
+                added=summary.added,
+            )
             summary.counts = participation_counts(moments, as_of, settings)
             summary._moments = None  # decoded again if ever needed: a large network is large
             if slug in entries:

@@ -58,6 +58,12 @@ class Record(NamedTuple):
     learning: list[str]
     # The topics of the events that name some, as (index in file order, topics).
     event_topics: list[tuple[int, list[str]]]
+    medium: str | None
+    email: str | None
+    phone: str | None
+    org: str | None
+    position: str | None
+    handle: str | None
 
 
 class DerivedRecord(NamedTuple):
@@ -104,6 +110,12 @@ class TieSummary:
     site_url: str | None = None
     learning: list[str] = field(default_factory=list)
     event_topics: list[tuple[int, list[str]]] = field(default_factory=list)
+    medium: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    org: str | None = None
+    position: str | None = None
+    handle: str | None = None
     _moments: list[Moment] | None = None
     # Derived values as of one date under one set of settings, when known.
     derived_for: tuple[dt.date, Settings] | None = None
@@ -167,6 +179,12 @@ def record_of(tie: Tie) -> tuple[Any, ...]:
             event_topics=[
                 (i, [intern(t) for t in e.topics]) for i, e in enumerate(tie.events) if e.topics
             ],
+            medium=None if tie.medium is None else intern(tie.medium),
+            email=tie.email,
+            phone=tie.phone,
+            org=tie.org,
+            position=tie.position,
+            handle=tie.handle,
         )
     )
 
@@ -192,6 +210,12 @@ def summary_of(raw: tuple[Any, ...]) -> TieSummary:
         site_url=r.site_url,
         learning=r.learning,
         event_topics=r.event_topics,
+        medium=r.medium,
+        email=r.email,
+        phone=r.phone,
+        org=r.org,
+        position=r.position,
+        handle=r.handle,
     )
 
 

@@ -84,7 +84,7 @@ class NetworkBase:
         from plnctl.slug import SLUG_RE
 
         text = query.strip()
-        if SLUG_RE.match(text) and self.store.exists(text):
+        if SLUG_RE.match(text) and self.store.exists(text) and not self._numbered(text):
             return text
         ties, problems = self.summaries()
         try:
@@ -99,6 +99,15 @@ class NetworkBase:
                 f"({', '.join(p.path.name for p in problems[:3])}"
                 f"{', ...' if len(problems) > 3 else ''}): `plnctl doctor` says why"
             ) from None
+
+    def _numbered(self, slug: str) -> bool:
+        """Whether `slug-N` exists: a tie whose name is `slug`, in any case, would have it
+        (`C++` is `c`, then `C` is `c-2`), so the plain slug may name two ties."""
+        prefix = f"{slug}-"
+        return any(
+            other.startswith(prefix) and other[len(prefix) :].isdigit()
+            for other in self.store.slugs()
+        )
 
     def tie(self, slug: str) -> Tie:
         return self.store.load(slug)

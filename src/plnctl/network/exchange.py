@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from plnctl.network.base import NetworkBase, Problems
 if TYPE_CHECKING:
     from plnctl.formats import Parsed
     from plnctl.importer import Report
+    from plnctl.model import Tie
 
 
 @dataclass
@@ -24,21 +26,57 @@ class Exported:
     problems: Problems = field(default_factory=list)
 
 
+# What an export holds when --kind does not say: feeds for OPML, people for vCard
+# and Mastodon, everything for CSV.
+DEFAULT_KIND = {"opml": "source", "vcard": "person", "mastodon": "person"}
+
+
+LEFT_OUT = {
+    "opml": "people: OPML lists feeds (--kind person exports people with a URL instead)",
+    "vcard": "sources: a vCard export holds people (--kind source exports sources instead)",
+    "mastodon": "sources: a follows list holds people (--kind source exports sources instead)",
+}
+# What a tie must have to be in an export of that format, and why.
+NEEDS = {"opml": ("url", "URL: OPML lists feeds by URL"), "mastodon": ("handle", "handle")}
+
+
 class Exchange(NetworkBase):
-    def import_parsed(self, parsed: Parsed, *, dry_run: bool = False) -> Report:
-        """Plan an import under the lock and, unless a dry run, write it."""
-        from plnctl.importer import Planner, Report, union_shares
+    def import_parsed(
+        self,
+        parsed: Parsed,
+        *,
+        dry_run: bool = False,
+        tags: Sequence[str] = (),
+        via: str | None = None,
+    ) -> Report:
+        """Plan an import under the lock and, unless a dry run, write it.
+
+        `tags` go on every tie the file brings; `via` (a TIE) on the new ones.
+        """
+        from plnctl.importer import Names, Planner, Report, union_shares
+        from plnctl.text import clean_labels
 
         report = Report(unusable=list(parsed.skipped), warnings=list(parsed.warnings))
         report.dry_run = dry_run
+        tags = clean_labels(tags, "tag")
+        via_slug = self.find(via) if via else None
         with nullcontext() if dry_run else self._locked():
             existing, problems = self.ties()
             report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
-            planner = Planner(existing, self.today, taken=self.store.slugs())
+            planner = Planner(
+                existing, self.today, taken=self.store.slugs(), tags=tags, via=via_slug
+            )
             placed = [(planner.take(record), record) for record in parsed.records]
-            names = {slug: tie.name for slug, tie in planner.ties.items()}
+            names = Names(planner.ties)
             for slug, record in placed:
                 planner.link_via(slug, record, names, report.warnings)
+            report.warnings.extend(planner.warnings)
+            if planner.repeats:
+                report.notes.append(
+                    f"{planner.repeats} entr{'y' if planner.repeats == 1 else 'ies'} of the file "
+                    "repeated an earlier one (a feed in several folders, a contact listed "
+                    "twice): each became one tie, with the tags of all"
+                )
             report.outcomes = list(planner.outcomes.values())
             shares: list[dict[str, Any]] | None = None
             if parsed.shares:
@@ -56,21 +94,35 @@ class Exchange(NetworkBase):
             from plnctl.progress import counted
 
             writes = planner.writes()
-            for slug, tie, is_new in counted(writes, len(writes), "importing", self.on_progress):
-                if is_new:
-                    self.store.create(slug, tie)
-                else:
-                    self.store.save(slug, tie)
+            self._write_import(list(counted(writes, len(writes), "importing", self.on_progress)))
             if shares is not None and report.shares_added:
                 self.store.save_shares(shares)
             if settings_doc is not None:
                 self.store.save_settings(settings_doc)
         return report
 
+    def _write_import(self, writes: list[tuple[str, Tie, bool]]) -> None:
+        """Write the ties at once; a failure part-way says how far it got."""
+        from plnctl.errors import PartialWriteError
+
+        try:
+            self.store.write_many(writes)
+        except PartialWriteError as exc:
+            why = exc.message.removesuffix("; nothing was changed")
+            raise PartialWriteError(
+                f"{why}: {exc.written:,} of {exc.total:,} ties written, the rest not; "
+                "run the import again to finish (what was written is kept, and skipped then)",
+                exc.written,
+                exc.total,
+            ) from None
+
     def export(self, fmt: str, *, kind: str | None = None, archived: bool = False) -> Exported:
-        """The network as a file of format `fmt` (opml, vcard, csv, or the json backup)."""
-        from plnctl.formats import backup, csvfile, opml, vcard
-        from plnctl.kinds import tie_kind
+        """The network as a file of format `fmt` (opml, vcard, csv, mastodon, or the backup).
+
+        Nothing is left out without a note saying how many and why.
+        """
+        from plnctl.formats import backup, csvfile, fediverse, opml, vcard
+        from plnctl.kinds import kind_matches
 
         if fmt == "dot":
             return self._export_dot(kind=kind, archived=archived)
@@ -89,26 +141,35 @@ class Exchange(NetworkBase):
                 today=self.today,
             )
             return Exported(text, len(ties))
-        default_kind = {"opml": "source", "vcard": "person"}.get(fmt)
-        wanted = tie_kind(kind) if kind else default_kind
-        chosen = [
-            (slug, tie)
-            for slug, tie in sorted(ties, key=lambda pair: pair[0])
-            if (wanted is None or tie.kind == wanted) and (archived or not tie.archived)
-        ]
-        done = Exported("", len(chosen), problems=problems)
+        shown = [(s, t) for s, t in sorted(ties, key=lambda p: p[0]) if archived or not t.archived]
+        if not archived and len(shown) < len(ties):
+            hidden = len(ties) - len(shown)
+            done_notes = [f"left out {hidden} archived tie(s) (--archived includes them)"]
+        else:
+            done_notes = []
+        word = kind or DEFAULT_KIND.get(fmt)
+        chosen = [(s, t) for s, t in shown if word is None or kind_matches(word, t.kind, t.medium)]
+        if kind is None and word is not None and len(chosen) < len(shown):
+            done_notes.append(f"left out {len(shown) - len(chosen)} {LEFT_OUT[fmt]}")
+        done = Exported("", len(chosen), notes=done_notes, problems=problems)
+        needs = {
+            "opml": ("url", "a URL: OPML lists feeds by URL"),
+            "mastodon": ("handle", "a handle"),
+        }
+        if fmt in needs:
+            attribute, why = NEEDS[fmt]
+            without = sum(1 for _, t in chosen if not getattr(t, attribute))
+            if without:
+                done.notes.append(f"left out {without} tie(s) with no {why}")
+                done.count -= without
         if fmt == "opml":
-            left_out = sum(1 for _, t in chosen if not t.url)
-            if left_out:
-                done.notes.append(
-                    f"left out {left_out} tie(s) with no URL: OPML lists feeds by URL"
-                )
-                done.count -= left_out
             done.text = opml.dump(
                 [t for _, t in chosen], title="plnctl: my sources", today=self.today
             )
         elif fmt == "vcard":
             done.text = vcard.dump(chosen)
+        elif fmt == "mastodon":
+            done.text = fediverse.dump(chosen)
         else:
             done.text = csvfile.dump(chosen, {slug: t.name for slug, t in ties})
         return done

@@ -93,7 +93,7 @@ class Queries(Expertise):
         tag: str | None = None,
     ) -> tuple[list[TieView], int, Problems]:
         """The ties `list` shows, how many there are in all, and the unreadable files."""
-        from plnctl.kinds import tie_kind
+        from plnctl.kinds import kind_word
         from plnctl.review import filter_views, tie_view
 
         ties, problems = self.summaries(as_of)
@@ -104,7 +104,7 @@ class Queries(Expertise):
         ]
         shown = filter_views(
             views,
-            kind=tie_kind(kind) if kind else None,
+            kind=kind_word(kind) if kind else None,
             status=status,
             topic=topic,
             tag=tag,

@@ -35,13 +35,13 @@ class Tracking(NetworkBase):
         note: str | None = None,
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
-        from plnctl.kinds import tie_kind
+        from plnctl.kinds import medium_of, tie_kind
         from plnctl.model import Tie, same_name, slugify, unique_slug
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
         via_slug = self.find(via) if via else None
-        kind = tie_kind(kind)
+        word, kind = kind, tie_kind(kind)
         if learning and kind != "person":
             raise InvalidValueError(
                 "only a person has a `learning` list (what they want to learn); "
@@ -50,6 +50,7 @@ class Tracking(NetworkBase):
         tie = Tie(
             name=name,
             kind=kind,
+            medium=medium_of(word),
             url=clean_text(url, "url").strip() or None if url else None,
             topics=clean_labels(topics, "topic"),
             tags=clean_labels(tags, "tag"),
@@ -101,6 +102,11 @@ class Tracking(NetworkBase):
         from plnctl.review import tie_view
         from plnctl.text import clean_labels, clean_text
 
+        if kind == "share":
+            raise InvalidValueError(
+                "a share is logged with `plnctl share WHAT --with TIE` (or `--from TIE`), "
+                "which also records what you passed along"
+            )
         if kind not in CHECKIN_KINDS:
             raise InvalidValueError(
                 f"unknown check-in kind {kind!r}: use one of {', '.join(CHECKIN_KINDS)}"

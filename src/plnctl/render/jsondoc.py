@@ -78,8 +78,14 @@ def tie_json(v: TieView) -> dict[str, Any]:
         "slug": v.slug,
         "name": t.name,
         "kind": t.kind,
+        "medium": t.medium,
         "url": t.url,
         "site_url": t.site_url,
+        "email": t.email,
+        "phone": t.phone,
+        "org": t.org,
+        "position": t.position,
+        "handle": t.handle,
         "topics": list(t.topics),
         "tags": list(t.tags),
         "learning": list(t.learning),
@@ -232,6 +238,7 @@ def import_report_json(report: Report, fmt: str, file: str) -> dict[str, Any]:
         "settings": report.settings,
         "shares_added": report.shares_added,
         "warnings": list(report.warnings),
+        "notes": list(report.notes),
     }
 
 

@@ -34,6 +34,11 @@ def checked_in(v: TieView, event: Event) -> None:
             f"now {d.status}, score {d.score:.1f}"
         ]
     )
+    if v.tie.archived:
+        say(
+            f"{v.slug} is archived: the check-in is logged, but the tie stays out of review "
+            f"until `plnctl unarchive {v.slug}`"
+        )
 
 
 def shared(record: ShareRecord) -> None:
@@ -169,12 +174,19 @@ def import_notes(report: Report) -> None:
     """The import's warnings, and a reminder that a dry run wrote nothing."""
     for line in report.warnings:
         warn(line)
+    for line in report.notes:
+        say(line)
     if report.dry_run:
         say("dry run: nothing was written")
 
 
-def export_text(text: str, output: Path | None) -> None:
-    """An export on stdout, or written atomically to the file `--output` names."""
+def export_text(text: str, output: Path | None, *, data_dir: Path, force: bool = False) -> None:
+    """An export on stdout, or written atomically to the file `--output` names.
+
+    Never into the data directory (a file there would be read as a tie), never
+    over an existing file without `force`; a replaced file keeps its mode.
+    """
+    import stat
     import sys
 
     from plnctl.errors import InvalidValueError
@@ -186,8 +198,19 @@ def export_text(text: str, output: Path | None) -> None:
     path = output.expanduser()
     if path.is_dir():
         raise InvalidValueError(f"{output} is a directory; give a file name to --output")
+    target = path.resolve()
+    if target.parent == data_dir.expanduser().resolve():
+        raise InvalidValueError(
+            f"{output} is in the data directory, where plnctl keeps your ties; "
+            "write the export somewhere else"
+        )
+    mode = None
+    if path.exists() or path.is_symlink():
+        if not force:
+            raise InvalidValueError(f"{output} already exists; add --force to replace it")
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
     try:
-        atomic_write(path, text.encode("utf-8"))
+        atomic_write(target, text.encode("utf-8"), mode=mode)
     except OSError as exc:
         raise InvalidValueError(describe_os_error(exc, path)) from None
 

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from plnctl.profile import Card
 
 
-def publish(card: Card, fmt: str, output: Path | None) -> None:
+def publish(card: Card, fmt: str, output: Path | None, *, data_dir: Path, force: bool) -> None:
+    """The card on stdout, or in `output` (never in the data directory; replaced only with
+    `force`), in `fmt`: markdown, html or json."""
     if fmt == "json":
         import json
 
@@ -27,7 +29,7 @@ def publish(card: Card, fmt: str, output: Path | None) -> None:
         text = card_html(card)
     else:
         text = card_markdown(card)
-    export_text(text, output)
+    export_text(text, output, data_dir=data_dir, force=force)
 
 
 def card_json(card: Card) -> dict[str, Any]:

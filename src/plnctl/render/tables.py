@@ -297,7 +297,12 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
         "default-weak": "the default for a weak tie",
     }[d.interval_source]
     lines.append(f"expected every {d.interval_days:g} days: {source}")
-    if d.overdue_ratio is not None:
+    if d.overdue_ratio is not None and d.days_since is None and t.added is not None:
+        lines.append(
+            f"{d.band}: no events yet; {(as_of - t.added).days} days since it was added is "
+            f"{d.overdue_ratio:.2f} times your cadence"
+        )
+    elif d.overdue_ratio is not None:
         lines.append(
             f"{d.band}: {d.days_since} days since the last event is "
             f"{d.overdue_ratio:.2f} times the interval"
@@ -313,6 +318,10 @@ def explain(v: TieView, as_of: dt.date, settings: Settings) -> list[str]:
         f"(decayed {r.received:.2f}), give share {r.p:.2f}"
     )
     return lines
+
+
+# The contact details `show` lists, when a tie has them.
+CONTACT_ROWS = ("email", "phone", "org", "position", "handle")
 
 
 def show_panel(
@@ -333,9 +342,10 @@ def show_panel(
     t, d = full_tie(v), v.derived
     fields = [
         ("slug", v.slug),
-        ("kind", t.kind),
+        ("kind", f"{t.kind} ({t.medium})" if t.medium else t.kind),
         ("url", t.url or ""),
         ("site", t.site_url or ""),
+        *((name, getattr(t, name) or "") for name in CONTACT_ROWS),
         ("topics", ", ".join(t.topics)),
         ("tags", ", ".join(t.tags)),
         ("learning", ", ".join(t.learning)),

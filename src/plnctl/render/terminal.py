@@ -37,6 +37,19 @@ def warn(message: str) -> None:
     say(f"warning: {message}")
 
 
+_said: set[str] = set()
+
+
+def say_once(message: str) -> None:
+    """`say`, but once per process, as one whole line: many plnctl waiting on the
+    lock must not print the line again for each wait, nor interleave halves of it."""
+    if message in _said:
+        return
+    _said.add(message)
+    sys.stderr.write(f"plnctl: {message}\n")
+    sys.stderr.flush()
+
+
 def warn_skipped(problems: Iterable[TieFileError]) -> list[str]:
     """One stderr line per unreadable file, and a count; returns them for --json."""
     lines = [f"skipped {p.path}: {p.problem}" for p in problems]
