@@ -8,7 +8,7 @@ import errno
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -167,28 +167,60 @@ def _give_ids(path: Path, data: dict[str, Any]) -> None:
 
 def dump_tie(tie: Tie) -> bytes:
     """TOML text for a tie: its fields on top, then one `[[events]]` table per event."""
-    from collections.abc import Mapping
-
-    import tomli_w
-
     from plnctl.model import to_toml_dict
 
-    data = to_toml_dict(tie)
-    events = data.pop("events")
+    return dump_with_tables(to_toml_dict(tie), ("conflicts", "events")).encode("utf-8")
 
-    def nested(value: object) -> bool:
-        return isinstance(value, Mapping) or (
-            isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
-        )
 
-    if any(nested(v) for event in events for v in event.values()):
-        # A hand-added table inside an event: let tomli-w lay the file out.
-        return tomli_w.dumps({**data, "events": events}).encode("utf-8")
-    # tomli-w would write short events as inline tables; a table per event
-    # is easier to read, edit by hand and merge.
-    parts = [tomli_w.dumps(data)]
-    parts.extend("\n[[events]]\n" + tomli_w.dumps(event) for event in events)
-    return "".join(parts).encode("utf-8")
+def dump_with_tables(data: Mapping[str, Any], arrays: Sequence[str]) -> str:
+    """TOML text: plain fields on top, then one `[[name]]` table per entry of each array.
+
+    tomli-w would write short entries as inline tables; a table per entry is
+    easier to read, edit by hand and merge. A table inside an entry (a conflict
+    record's `theirs` event) becomes `[name.key]`; an entry holding anything
+    deeper leaves the whole layout to tomli-w. An empty array is left out.
+    """
+    import tomli_w
+
+    tables = {k: data[k] for k in arrays if _is_tables(data.get(k))}
+    fields = {k: v for k, v in data.items() if k not in tables and not (k in arrays and v == [])}
+    parts = [tomli_w.dumps(fields)]
+    for name, entries in tables.items():
+        for entry in entries:
+            block = _table_block(name, entry)
+            if block is None:
+                # A hand-added table inside a table: let tomli-w lay the file out.
+                return tomli_w.dumps({**fields, **tables})
+            parts.append(block)
+    return "".join(parts).lstrip("\n")
+
+
+def _is_tables(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, Mapping) or (
+        isinstance(value, list) and any(_nested(v) for v in value)
+    )
+
+
+def _table_block(name: str, entry: Mapping[str, Any]) -> str | None:
+    """`[[name]]` and the entry's fields, each table in it as `[name.key]`; None
+    when it holds anything deeper than that."""
+    import tomli_w
+
+    literals = {k: v for k, v in entry.items() if not isinstance(v, Mapping)}
+    inner = {k: v for k, v in entry.items() if isinstance(v, Mapping)}
+    if any(_nested(v) for v in literals.values()) or any(
+        _nested(v) for table in inner.values() for v in table.values()
+    ):
+        return None
+    block = f"\n[[{name}]]\n" + tomli_w.dumps(literals)
+    for key, table in inner.items():
+        header = tomli_w.dumps({key: 0}).rsplit(" = ", 1)[0]  # quoted when not a bare key
+        block += f"\n[{name}.{header}]\n" + tomli_w.dumps(table)
+    return block
 
 
 SHARE_LOG_SHAPE = "field 'shares' must be an array of tables"
@@ -406,12 +438,15 @@ class Store:
         return list(shares)
 
     def save_shares(self, shares: list[dict[str, Any]]) -> None:
-        import tomli_w
-
+        """Write the share log; the rest of the file (conflict records, keys added
+        by hand) is kept as it is."""
         from plnctl.model import SCHEMA_VERSION
 
-        doc = {"schema_version": SCHEMA_VERSION, "shares": shares}
-        self.write_file(self.shares_path(), tomli_w.dumps(doc).encode("utf-8"))
+        current = self.shares_doc()
+        doc = {**(current[0] if current else {}), "schema_version": SCHEMA_VERSION}
+        doc["shares"] = shares
+        text = dump_with_tables(doc, ("conflicts", "shares"))
+        self.write_file(self.shares_path(), text.encode("utf-8"))
 
     # -- locking -----------------------------------------------------------
 
