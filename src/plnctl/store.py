@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plnctl.errors import (
+    ConflictCopyError,
     DataDirError,
     InvalidValueError,
     LockTimeoutError,
@@ -108,6 +109,29 @@ def misnamed_problem(path: Path) -> str:
     )
 
 
+CONFLICT_MARKERS = (
+    "a merge left conflict markers in it (at line {line}, column 1): keep the lines you "
+    "want, delete the lines <<<<<<<, ======= and >>>>>>>, then run `plnctl doctor`"
+)
+
+
+def conflict_marker_line(text: str) -> int | None:
+    """The line of the first `<<<<<<<` of a conflict a merge wrote into the text, if any.
+
+    Inside a multi-line string the markers could still be valid TOML: such a
+    file is refused all the same, never read as if nothing had happened.
+    """
+    import re
+
+    if "<<<<<<<" not in text:
+        return None
+    start = re.search(r"^<{7}(?:[ \t].*)?\r?$", text, re.MULTILINE)
+    end = r"^>{7}(?:[ \t].*)?\r?$"
+    if start is None or not re.search(end, text[start.end() :], re.MULTILINE):
+        return None
+    return text.count("\n", 0, start.start()) + 1
+
+
 def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
     """A TOML file's table and text; any failure is one TieFileError naming the file."""
     import tomllib
@@ -116,6 +140,9 @@ def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TieFileError(path, f"not UTF-8 text (byte {exc.start})") from None
+    marker = conflict_marker_line(text)
+    if marker is not None:
+        raise TieFileError(path, CONFLICT_MARKERS.format(line=marker))
     try:
         # A byte-order mark is not TOML, but some editors on Windows add one.
         return tomllib.loads(text.removeprefix("\ufeff")), text
@@ -254,6 +281,7 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._written: list[Path] | None = None
 
     # -- paths -------------------------------------------------------------
 
@@ -293,7 +321,8 @@ class Store:
         `.toml` file plnctl cannot use because its name is not a slug.
 
         A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
-        (`ann (conflicted copy).toml`) is reported this way, never ignored silently.
+        (`ann (conflicted copy).toml`, a ConflictCopyError) is reported this way,
+        never ignored silently.
         """
         from plnctl.slug import SLUG_RE
 
@@ -304,18 +333,23 @@ class Store:
             return [], []
         except OSError as exc:
             raise DataDirError(describe_os_error(exc, self.root)) from None
+        from plnctl.copies import conflict_copy, copy_problem
+
         slugs: list[str] = []
-        misnamed: list[Path] = []
+        misnamed: list[TieFileError] = []
         for entry in entries:
             name = entry.name
             if not name.endswith(TIE_SUFFIX):
                 continue
             if SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
                 slugs.append(name[: -len(TIE_SUFFIX)])
-            elif not name.startswith(("_", ".")) and entry.is_file():
-                misnamed.append(self.root / name)
-        problems = [TieFileError(path, misnamed_problem(path)) for path in sorted(misnamed)]
-        return sorted(slugs), problems
+            elif name.startswith(".") or not entry.is_file():
+                continue
+            elif copy := conflict_copy(name):
+                misnamed.append(ConflictCopyError(self.root / name, copy_problem(copy)))
+            elif not name.startswith("_"):
+                misnamed.append(TieFileError(self.root / name, misnamed_problem(self.root / name)))
+        return sorted(slugs), sorted(misnamed, key=lambda p: p.path)
 
     def exists(self, slug: str) -> bool:
         return self.path_for(slug).is_file()
@@ -360,6 +394,21 @@ class Store:
             atomic_write(path, data)
         except OSError as exc:
             raise DataDirError(describe_os_error(exc, path)) from None
+        self._wrote(path)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[Path]]:
+        """The files written or deleted while it lasts, each once, in order: what a
+        change's commit holds, so no command has to list them itself."""
+        outer, self._written = self._written, []
+        try:
+            yield self._written
+        finally:
+            self._written = outer
+
+    def _wrote(self, path: Path) -> None:
+        if self._written is not None and path not in self._written:
+            self._written.append(path)
 
     def create(self, slug: str, tie: Tie) -> None:
         """Write a new tie; call under `lock()` after checking it does not exist."""
@@ -370,11 +419,15 @@ class Store:
         self.save(slug, tie)
 
     def delete(self, slug: str) -> None:
-        path = self.path_for(slug)
         try:
-            path.unlink()
+            self.remove_file(self.path_for(slug))
         except FileNotFoundError:
             raise UnknownTieError(f"no tie {slug!r} in {self.root}") from None
+
+    def remove_file(self, path: Path) -> None:
+        """Delete a file of the data directory (FileNotFoundError when it is not there)."""
+        path.unlink()
+        self._wrote(path)
         _fsync_dir(self.root)
 
     # -- settings and the share log ---------------------------------------

@@ -37,6 +37,7 @@ __all__ = [
     "dump_document",
     "file_kind",
     "merge_bytes",
+    "merge_file",
     "merge_profile",
     "merge_settings",
     "merge_shares",
@@ -187,6 +188,25 @@ def merge_bytes(
     except RecursionError:
         raise UnmergeableError(f"{name}: values nested too deeply to merge") from None
     return dump_document(merged, _TABLES[kind])
+
+
+def merge_file(base: Path, ours: Path, theirs: Path, name: str, *, today: dt.date) -> None:
+    """What git's merge driver does: merge the three files as the file `name` and
+    write the result over `ours`, atomically. On an UnmergeableError `ours` is left
+    as it was, so git keeps both versions and marks the file conflicted."""
+    from plnctl.store import atomic_write
+
+    sides: list[bytes] = []
+    for side, path in (("base", base), ("ours", ours), ("theirs", theirs)):
+        try:
+            sides.append(path.read_bytes())
+        except OSError as exc:
+            raise UnmergeableError(f"{name}: {side}: {exc.strerror or exc}") from None
+    merged = merge_bytes(name, sides[0], sides[1], sides[2], today=today)
+    try:
+        atomic_write(ours, merged)
+    except OSError as exc:
+        raise UnmergeableError(f"{name}: cannot write the merge: {exc.strerror or exc}") from None
 
 
 def _load(name: str, side: str, raw: bytes) -> Table:

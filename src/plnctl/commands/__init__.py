@@ -1,9 +1,9 @@
 """The commands, one module per family; importing this registers them on the app."""
 
 from plnctl.app import app
-from plnctl.commands import curate, demo, doctor, overview, paths, track, transfer
+from plnctl.commands import curate, demo, doctor, overview, paths, sync, track, transfer
 
-__all__ = ["curate", "demo", "doctor", "overview", "paths", "track", "transfer"]
+__all__ = ["curate", "demo", "doctor", "overview", "paths", "sync", "track", "transfer"]
 
 # The order `plnctl --help` lists them in: the daily habit first.
 HELP_ORDER = [
@@ -25,6 +25,8 @@ HELP_ORDER = [
     "rm",
     "import",
     "export",
+    "log",
+    "undo",
     "doctor",
     "path",
     "demo",

@@ -174,6 +174,12 @@ def set_(
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="New note ('' clears it).")
     ] = None,
+    clear_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--clear-conflicts", help="Remove the changes a merge set aside (`show` lists them)."
+        ),
+    ] = False,
 ) -> None:
     """Change a tie's fields without opening an editor.
 
@@ -192,6 +198,7 @@ def set_(
         add_tags=add_tag or [],
         remove_tags=remove_tag or [],
         note=note,
+        clear_conflicts=clear_conflicts,
     )
     network = network_of(ctx)
     slug = network.find(tie)

@@ -7,8 +7,9 @@ and no decision rests on a file that changed meanwhile.
 
 Its methods are grouped by what they do, one module each: `base` (finding
 ties, the lock, the settings), `queries` (reads), `tracking` (add, checkin,
-share, set), `curation` (edit, rename, merge, archive, rm, snooze, spread)
-and `exchange` (import, export, the demo).
+share, set), `curation` (edit, rename, merge, archive, rm, snooze, spread),
+`exchange` (import, export, the demo) and `syncing` (git: sync, log, undo,
+and folding other sync tools' conflict copies).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from plnctl.network.base import ShareRecord
 from plnctl.network.curation import Curation, Merged, Renamed
 from plnctl.network.exchange import Exchange, Exported
 from plnctl.network.queries import Queries
+from plnctl.network.syncing import Syncing
 from plnctl.network.tracking import Tracking, looks_like_url
 
 __all__ = [
@@ -29,5 +31,5 @@ __all__ = [
 ]
 
 
-class Network(Queries, Tracking, Curation, Exchange):
+class Network(Queries, Tracking, Curation, Exchange, Syncing):
     """A data directory as a network of ties, on one day: see the module's docstring."""

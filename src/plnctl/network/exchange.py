@@ -31,7 +31,7 @@ class Exchange(NetworkBase):
 
         report = Report(unusable=list(parsed.skipped), warnings=list(parsed.warnings))
         report.dry_run = dry_run
-        with nullcontext() if dry_run else self._locked():
+        with nullcontext() if dry_run else self._locked("import") as change:
             existing, problems = self.ties()
             report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
             planner = Planner(existing, self.today, taken=self.store.slugs())
@@ -51,8 +51,11 @@ class Exchange(NetworkBase):
                     settings_doc = parsed.settings
                 else:
                     report.settings = "same" if mine[0] == parsed.settings else "kept"
-            if dry_run:
+            if dry_run or change is None:
                 return report
+            change.message = (
+                f"import: {report.count('added')} added, {report.count('updated')} updated"
+            )
             for slug, tie, is_new in planner.writes():
                 if is_new:
                     self.store.create(slug, tie)
@@ -116,7 +119,7 @@ class Exchange(NetworkBase):
             raise InvalidValueError(
                 f"{self.store.root} already holds ties; the demo needs an empty directory"
             )
-        with self._locked():
+        with self._locked("demo: the sample network"):
             build(self.store, self.today)
 
 

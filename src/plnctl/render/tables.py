@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from plnctl.render.terminal import (
     BAND_STYLE,
@@ -183,6 +183,7 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
         out.print(body)
     else:
         out.print(Panel(body, title=title, title_align="left"))
+    _set_aside(out, v.slug, t.model_extra)
     events = [e for e in reversed(t.sorted_events()) if e.date <= as_of]
     if not events:
         out.print("No events yet: `plnctl checkin " + v.slug + "` logs one.")
@@ -198,6 +199,19 @@ def show_panel(v: TieView, as_of: dt.date, settings: Settings) -> None:
         kind = e.kind + (" (credited)" if e.role == "from" else "")
         table.add_row(e.date.isoformat(), kind, styled(note, None), styled(e.link or "", None))
     emit(out, table)
+
+
+def _set_aside(out: Any, slug: str, extra: dict[str, Any] | None) -> None:
+    """The changes a merge set aside in the tie's `[[conflicts]]`, one line each."""
+    from plnctl.conflicts import records_in, summary
+
+    records = records_in(extra)
+    if not records:
+        return
+    heading = f"Set aside by a merge ({len(records)}): `plnctl set {slug} --clear-conflicts`"
+    out.print(styled(f"{heading} clears them", "bold"))
+    for record in records:
+        out.print(f"  - {styled(summary(record), None)}")
 
 
 def shares_table(records: Sequence[ShareRecord]) -> None:
