@@ -209,9 +209,9 @@ def bench_size(
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     originals = {slug: (data / f"{slug}.toml").read_bytes() for slug in (LIGHT, HEAVY)}
 
-    def restore(slug: str) -> Callable[[], None]:
+    def restore(root: Path, slug: str) -> Callable[[], None]:
         def put_back() -> None:
-            (data / f"{slug}.toml").write_bytes(originals[slug])
+            (root / f"{slug}.toml").write_bytes(originals[slug])
 
         return put_back
 
@@ -232,19 +232,39 @@ def bench_size(
     ]
     results = measure(reading, plnctl, env, runs)
     # Check-ins change files; they run last so the reading runs saw a settled index.
-    writing = [
-        Case("checkin, 10 events", ["checkin", LIGHT, "--note", "bench"], after=restore(LIGHT)),
-        Case("checkin, 5,000 events", ["checkin", HEAVY, "--note", "bench"], after=restore(HEAVY)),
-    ]
+    # Each also runs in a copy of the network kept in git (where it is also a
+    # commit), taking turns with the plain one so both see the same machine.
+    kept = work / f"git-{ties}"
+    shutil.copytree(data, kept)
+    for key, value in GIT_IDENTITY.items():
+        env.setdefault(key, value)
+    if run([*plnctl, "--data-dir", str(kept), "sync", "init"], env)[2] != 0:
+        raise SystemExit("bench: plnctl sync init failed")
+    writing = []
+    for slug, label in ((LIGHT, "checkin, 10 events"), (HEAVY, "checkin, 5,000 events")):
+        args = ["checkin", slug, "--note", "bench"]
+        writing.append(Case(label, args, after=restore(data, slug)))
+        in_git = ["--data-dir", str(kept), *args]
+        writing.append(Case(f"{label}, git", in_git, after=restore(kept, slug)))
     results |= {k: v for k, v in measure(writing, plnctl, env, runs).items() if "pass" not in k}
     return results
+
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "plnctl bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "plnctl bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+}
 
 
 ORDER = [
     "python -c pass",
     "plnctl --help",
     "checkin, 10 events",
+    "checkin, 10 events, git",
     "checkin, 5,000 events",
+    "checkin, 5,000 events, git",
     "review, cold",
     "review, warm",
     "list --json",

@@ -140,6 +140,10 @@ def test_a_field_both_devices_changed_keeps_this_ones_and_records_the_other(
     ) in shown.out
     doctor = desktop.ok("doctor")
     assert "note: set aside by a merge: note: the other device had 'from the laptop'" in doctor.out
+    refused = desktop.fails("undo", "--yes")
+    assert "merged another device's changes; undo reverts only a change plnctl made here" in (
+        refused.err
+    )
     desktop.ok("set", "ann", "--clear-conflicts")
     assert "conflicts" not in desktop.tie("ann-lee")
     assert desktop.subjects()[0] == "set ann-lee: conflicts"
@@ -191,6 +195,9 @@ def test_log_shows_what_changed_newest_first(laptop: Device) -> None:
     laptop.ok("rename", "ann", "Ann Lee-Park")
     shown = laptop.ok("log", "-n", "2")
     lines = shown.out.splitlines()
+    import re
+
+    assert all(re.match(r"[0-9a-f]{7,}  \d{4}-\d\d-\d\d \d\d:\d\d  \S", line) for line in lines)
     assert [line.split("  ", 2)[2] for line in lines] == [
         "rename ann-lee: to ann-lee-park (Ann Lee-Park)",
         "checkin ann-lee: converse on 2025-06-30",
@@ -404,6 +411,8 @@ def test_sync_init_twice_changes_nothing_and_refuses_a_repository_around_it(
     assert again.err == f"plnctl: sync is already set up in {device.root}; nothing changed\n"
     assert (device.files(), (device.root / ".git" / "config").read_text()) == (files, config)
     assert device.git("rev-parse", "HEAD") == head
+    moved = device.ok("sync", "init", str(tmp_path / "elsewhere.git"))
+    assert moved.out == f"origin is {tmp_path / 'elsewhere.git'} (was {remote})\n"
     assert device.git("check-attr", "merge", "ann.toml") == "ann.toml: merge: plnctl\n"
     assert device.git("check-ignore", ".lock", ".ann.toml.x1.tmp").split() == [
         ".lock",

@@ -82,12 +82,12 @@ class NetworkBase:
                 self._commit(written, change.message)
 
     def _commit(self, written: list[Path], message: str) -> None:
+        if not (self.store.root / ".git").exists():
+            return  # not kept in git: a plain check-in pays for nothing more
         from plnctl.errors import SyncError
         from plnctl.gitrepo import GitRepo
 
         repo = GitRepo(self.store.root)
-        if not repo.exists():
-            return
         try:
             if not self.settings.autocommit:
                 return
