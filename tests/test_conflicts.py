@@ -83,7 +83,7 @@ def test_review_says_once_that_there_are_copies_and_doctor_fix_folds_them(
     assert reviewed.err == (
         "plnctl: warning: 2 conflict copies left by a sync tool (ann-lee (conflicted copy "
         "2025-11-02).toml, ann-lee.sync-conflict-20251102-123456-ABCDEFG.toml): "
-        "`plnctl doctor --fix` folds them into the files they copy\n"
+        "`plnctl doctor --fix` folds them into their files\n"
     )
     doctor = cli.fails("doctor")
     assert doctor.out.count("a conflict copy of ann-lee.toml left by") == 2
@@ -112,6 +112,10 @@ def test_doctor_fix_lines_say_what_each_fold_did(cli: Cli, data_dir: Path) -> No
     write_ann(data_dir / "ann-lee.toml", "mine")
     write_ann(
         data_dir / "ann-lee (Nextcloud conflict).toml", "theirs", EVENT.format(id="t", day="09")
+    )
+    assert cli.ok("list").err == (
+        "plnctl: warning: a conflict copy left by a sync tool (ann-lee (Nextcloud conflict).toml): "
+        "`plnctl doctor --fix` folds it into the file it copies\n"
     )
     fixed = cli.ok("doctor", "--fix")
     assert fixed.out == (

@@ -53,10 +53,8 @@ def warn_skipped(problems: Iterable[TieFileError]) -> list[str]:
     if copies:
         which = "a conflict copy" if len(copies) == 1 else f"{len(copies)} conflict copies"
         shown = ", ".join(copies[:3]) + (", ..." if len(copies) > 3 else "")
-        lines.append(
-            f"{which} left by a sync tool ({shown}): `plnctl doctor --fix` folds "
-            f"{'it' if len(copies) == 1 else 'them'} into the files they copy"
-        )
+        into = "it into the file it copies" if len(copies) == 1 else "them into their files"
+        lines.append(f"{which} left by a sync tool ({shown}): `plnctl doctor --fix` folds {into}")
         warn(lines[-1])
     return lines
 
