@@ -114,10 +114,26 @@ def tie_text(
         del head["archived"]  # plnctl writes it only when true
     data = _ordered(head, TIE_FIELDS)
     tables = [event_table(slug, i, spec) for i, spec in enumerate(events)]
-    if any(_nested(v) for table in tables for v in table.values()):
-        # plnctl lets tomli-w lay out a file whose events hold tables.
+    blocks = [_event_block(t) for t in tables]
+    if any(block is None for block in blocks):
+        # plnctl lets tomli-w lay out a file whose events hold anything deeper.
         return tomli_w.dumps({**data, "events": tables})
-    return tomli_w.dumps(data) + "".join("\n[[events]]\n" + tomli_w.dumps(t) for t in tables)
+    return tomli_w.dumps(data) + "".join(b for b in blocks if b is not None)
+
+
+def _event_block(event: Mapping[str, Any]) -> str | None:
+    """`[[events]]` and the event's fields, a table in it as `[events.key]` (as
+    store.dump_with_tables lays it out); None when it holds anything deeper."""
+    literals = {k: v for k, v in event.items() if not isinstance(v, Mapping)}
+    inner = {k: v for k, v in event.items() if isinstance(v, Mapping)}
+    if any(_nested(v) for v in literals.values()) or any(
+        _nested(v) for table in inner.values() for v in table.values()
+    ):
+        return None
+    block = "\n[[events]]\n" + tomli_w.dumps(literals)
+    for key, table in inner.items():
+        block += f"\n[events.{key}]\n" + tomli_w.dumps(table)
+    return block
 
 
 def write_tie(

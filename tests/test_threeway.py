@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plnctl.store import dump_tie, parse_tie
+from plnctl.text import label_key
 from plnctl.threeway import (
     Merge,
     UnmergeableError,
@@ -22,7 +23,7 @@ from plnctl.threeway import (
     merge_shares,
     merge_tie,
 )
-from plnctl.threeway_rules import canon, pick, topic_key
+from plnctl.threeway_rules import canon, pick
 
 Table = dict[str, Any]
 TODAY = dt.date(2025, 7, 1)
@@ -655,7 +656,9 @@ def test_merge_bytes_output_is_a_valid_tie_holding_the_merge(
         return tomllib.loads(raw(doc).decode())
 
     again = merge(None if base is None else reread(base), reread(ours), reread(theirs))
-    assert canon(tomllib.loads(out.decode())) == canon(again.merged)
+    # The data directory's layout leaves an empty `events` or `conflicts` array out.
+    want = {k: v for k, v in again.merged.items() if v != [] or k not in ("events", "conflicts")}
+    assert canon(tomllib.loads(out.decode())) == canon(want)
 
 
 GOAL_TOPICS = st.sampled_from(["Machine learning", "machine-learning", "Rust", "rust", "Go"])
@@ -667,7 +670,7 @@ def profiles(draw: st.DrawFn) -> Table:
     """A `_profile.toml` table from small pools, so that three of them overlap.
     Each goal once (as plnctl writes them): a topic typed twice is numbered by
     its place, and re-merging may then pair the copies differently."""
-    goals = draw(st.lists(GOAL_TOPICS, max_size=3, unique_by=topic_key))
+    goals = draw(st.lists(GOAL_TOPICS, max_size=3, unique_by=label_key))
     doc: Table = {
         "name": "Me",
         "learn": [

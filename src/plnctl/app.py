@@ -90,11 +90,11 @@ def network_of(ctx: typer.Context, *, quiet: bool = False) -> Network:
     """
     from plnctl.network import Network
     from plnctl.render.meter import meter
-    from plnctl.render.terminal import say_once
+    from plnctl.render.terminal import say_once, warn
     from plnctl.store import Store
 
     store = Store(globals_of(ctx).data_dir)
-    return Network(store, today(), on_wait=say_once, on_progress=meter(quiet=quiet))
+    return Network(store, today(), on_wait=say_once, on_warn=warn, on_progress=meter(quiet=quiet))
 
 
 def as_of_date(text: str | None) -> dt.date:

@@ -26,15 +26,32 @@ class Changes:
     add_learning: list[str] = field(default_factory=list)
     remove_learning: list[str] = field(default_factory=list)
     note: str | None = None
+    clear_conflicts: bool = False
 
     def empty(self) -> bool:
         return self == Changes()
+
+    def fields(self) -> list[str]:
+        """The names of the fields this changes, for the change's commit message."""
+        named = {
+            "url": self.url is not None,
+            "kind": self.kind is not None,
+            "every": self.every is not None,
+            "pin": self.pin is not None,
+            "topics": bool(self.add_topics or self.remove_topics),
+            "tags": bool(self.add_tags or self.remove_tags),
+            "note": self.note is not None,
+            "conflicts": self.clear_conflicts,
+        }
+        return [name for name, changed in named.items() if changed]
 
 
 def apply_changes(tie: Tie, changes: Changes) -> None:
     """Apply every change or raise before touching the tie."""
     if changes.empty():
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
+    if changes.clear_conflicts and "conflicts" not in (tie.model_extra or {}):
+        raise InvalidValueError("no conflict records to clear: `plnctl show` lists any there are")
     topics = edit_labels(tie.topics, changes.add_topics, changes.remove_topics, "topic")
     tags = edit_labels(tie.tags, changes.add_tags, changes.remove_tags, "tag")
     learning = edit_labels(
@@ -60,3 +77,5 @@ def apply_changes(tie: Tie, changes: Changes) -> None:
     tie.topics = topics
     tie.tags = tags
     tie.learning = learning
+    if changes.clear_conflicts and tie.model_extra:
+        del tie.model_extra["conflicts"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from plnctl.copies import conflict_copy, copy_problem
 from plnctl.errors import NewerSchemaError, TieFileError
 from plnctl.store import (
     LOCK_FILE,
@@ -79,6 +80,12 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
         result.add(root, "the data directory is not a directory")
         return result
     _check_mode(result, root, directory=True)
+    if (root / ".git" / "MERGE_HEAD").exists():
+        result.add(
+            root,
+            "a git merge is not finished: plnctl cannot commit changes until it is; "
+            "`plnctl sync` finishes it or says what it needs",
+        )
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
@@ -121,6 +128,8 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
             tie = _check_tie(result, path)
             if tie is not None:
                 ties.append((path, name[: -len(TIE_SUFFIX)], tie))
+        elif copy := conflict_copy(name):
+            result.add(path, copy_problem(copy))
         elif name.endswith(TIE_SUFFIX) and not name.startswith("_"):
             result.add(path, misnamed_problem(path))
         else:
@@ -224,8 +233,39 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
             )
         else:
             seen[event.id] = index
+    _check_conflicts(result, path, tie.model_extra or {}, text, f"plnctl set {path.stem} ")
     _check_file_name(result, path, tie)
     return tie
+
+
+def _check_conflicts(
+    result: Checkup, path: Path, doc: dict[str, Any], text: str, clear: str | None
+) -> None:
+    """A note for each change a merge set aside; an error when the table is broken."""
+    from plnctl.conflicts import records_in, summary
+
+    if "conflicts" not in doc:
+        return
+    records = records_in(doc)
+    if not records and doc["conflicts"] != []:
+        result.add(
+            path,
+            "field 'conflicts' must be an array of tables (the changes a merge set aside)",
+            line_of(text, ["conflicts"]),
+        )
+        return
+    how = (
+        f"`{clear}--clear-conflicts` clears them"
+        if clear
+        else "delete its [[conflicts]] table when done"
+    )
+    for index, record in enumerate(records):
+        result.add(
+            path,
+            f"set aside by a merge: {summary(record)}; {how}",
+            line_of(text, ["conflicts", index]),
+            level="note",
+        )
 
 
 def _check_file_name(result: Checkup, path: Path, tie: Tie) -> None:
@@ -300,6 +340,7 @@ def _check_profile(result: Checkup, path: Path) -> None:
     except ProfileError as exc:
         for loc, message in exc.problems:
             result.add(path, message, line_of(text, loc))
+    _check_conflicts(result, path, data, text, None)
 
 
 def _check_settings(result: Checkup, path: Path) -> None:
@@ -330,6 +371,7 @@ def _check_shares(result: Checkup, path: Path) -> None:
     if loaded is None:
         return
     data, text = loaded
+    _check_conflicts(result, path, data, text, None)
     shares = data.get("shares", [])
     if not is_share_log(shares):
         result.add(path, SHARE_LOG_SHAPE, line_of(text, ["shares"]))

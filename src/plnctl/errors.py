@@ -44,6 +44,14 @@ class NewerSchemaError(TieFileError):
     """A file was written by a newer plnctl; it is refused, never rewritten."""
 
 
+class ConflictCopyError(TieFileError):
+    """A sync tool's conflict copy of a file; `plnctl doctor --fix` folds it into the file."""
+
+
+class SyncError(PlnctlError):
+    """Git is missing or refused, the remote cannot be reached, or a merge needs a person."""
+
+
 class DataDirError(PlnctlError):
     """The data directory is missing, unwritable, full, or not a directory."""
 

@@ -81,6 +81,8 @@ class Settings:
     # Ready for the next rung: at least this many events in this many days.
     rung_min_events: int = 6
     rung_window_days: int = 180
+    # In a data directory kept in git, every change plnctl makes is a commit.
+    autocommit: bool = True
 
 
 SETTINGS_FILE = "_settings.toml"
@@ -113,6 +115,10 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             ):
                 raise ValueError("'participation_kinds' must be a list of event kinds")
             changes[key] = tuple(value)
+        elif fields[key].type in ("bool", bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{key!r} must be true or false")
+            changes[key] = value
         elif fields[key].type in ("int", int):
             # The declared type, not the default's: `strong_at: float = 4` takes 4.5.
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

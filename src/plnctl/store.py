@@ -8,11 +8,12 @@ import errno
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plnctl.errors import (
+    ConflictCopyError,
     DataDirError,
     InvalidValueError,
     LockTimeoutError,
@@ -141,6 +142,29 @@ def misnamed_problem(path: Path) -> str:
     )
 
 
+CONFLICT_MARKERS = (
+    "a merge left conflict markers in it (at line {line}, column 1): keep the lines you "
+    "want, delete the lines <<<<<<<, ======= and >>>>>>>, then run `plnctl doctor`"
+)
+
+
+def conflict_marker_line(text: str) -> int | None:
+    """The line of the first `<<<<<<<` of a conflict a merge wrote into the text, if any.
+
+    Inside a multi-line string the markers could still be valid TOML: such a
+    file is refused all the same, never read as if nothing had happened.
+    """
+    import re
+
+    if "<<<<<<<" not in text:
+        return None
+    start = re.search(r"^<{7}(?:[ \t].*)?\r?$", text, re.MULTILINE)
+    end = r"^>{7}(?:[ \t].*)?\r?$"
+    if start is None or not re.search(end, text[start.end() :], re.MULTILINE):
+        return None
+    return text.count("\n", 0, start.start()) + 1
+
+
 def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
     """A TOML file's table and text; any failure is one TieFileError naming the file."""
     import tomllib
@@ -149,6 +173,9 @@ def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TieFileError(path, f"not UTF-8 text (byte {exc.start})") from None
+    marker = conflict_marker_line(text)
+    if marker is not None:
+        raise TieFileError(path, CONFLICT_MARKERS.format(line=marker))
     try:
         # A byte-order mark is not TOML, but some editors on Windows add one.
         return tomllib.loads(text.removeprefix("\ufeff")), text
@@ -207,34 +234,58 @@ def dump_tie(tie: Tie) -> bytes:
     """TOML text for a tie: its fields on top, then one `[[events]]` table per event."""
     from plnctl.model import to_toml_dict
 
-    return dump_with_tables(to_toml_dict(tie), ("events",)).encode("utf-8")
+    return dump_with_tables(to_toml_dict(tie), ("conflicts", "events")).encode("utf-8")
 
 
-def dump_with_tables(data: dict[str, Any], arrays: Sequence[str]) -> str:
+def dump_with_tables(data: Mapping[str, Any], arrays: Sequence[str]) -> str:
     """TOML text: plain fields on top, then one `[[name]]` table per entry of each array.
 
     tomli-w would write short entries as inline tables; a table per entry is
-    easier to read, edit by hand and merge.
+    easier to read, edit by hand and merge. A table inside an entry (a conflict
+    record's `theirs` event) becomes `[name.key]`; an entry holding anything
+    deeper leaves the whole layout to tomli-w. An empty array is left out.
     """
-    from collections.abc import Mapping
-
     import tomli_w
 
-    fields = {k: v for k, v in data.items() if k not in arrays}
-    tables = {k: data[k] for k in arrays if data.get(k)}
-
-    def nested(value: object) -> bool:
-        return isinstance(value, Mapping) or (
-            isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
-        )
-
-    if any(nested(v) for entries in tables.values() for entry in entries for v in entry.values()):
-        # A hand-added table inside an entry: let tomli-w lay the file out.
-        return tomli_w.dumps({**fields, **tables})
+    tables = {k: data[k] for k in arrays if _is_tables(data.get(k))}
+    fields = {k: v for k, v in data.items() if k not in tables and not (k in arrays and v == [])}
     parts = [tomli_w.dumps(fields)]
     for name, entries in tables.items():
-        parts.extend(f"\n[[{name}]]\n" + tomli_w.dumps(entry) for entry in entries)
-    return "".join(parts)
+        for entry in entries:
+            block = _table_block(name, entry)
+            if block is None:
+                # A hand-added table inside a table: let tomli-w lay the file out.
+                return tomli_w.dumps({**fields, **tables})
+            parts.append(block)
+    return "".join(parts).lstrip("\n")
+
+
+def _is_tables(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, Mapping) or (
+        isinstance(value, list) and any(_nested(v) for v in value)
+    )
+
+
+def _table_block(name: str, entry: Mapping[str, Any]) -> str | None:
+    """`[[name]]` and the entry's fields, each table in it as `[name.key]`; None
+    when it holds anything deeper than that."""
+    import tomli_w
+
+    literals = {k: v for k, v in entry.items() if not isinstance(v, Mapping)}
+    inner = {k: v for k, v in entry.items() if isinstance(v, Mapping)}
+    if any(_nested(v) for v in literals.values()) or any(
+        _nested(v) for table in inner.values() for v in table.values()
+    ):
+        return None
+    block = f"\n[[{name}]]\n" + tomli_w.dumps(literals)
+    for key, table in inner.items():
+        header = tomli_w.dumps({key: 0}).rsplit(" = ", 1)[0]  # quoted when not a bare key
+        block += f"\n[{name}.{header}]\n" + tomli_w.dumps(table)
+    return block
 
 
 SHARE_LOG_SHAPE = "field 'shares' must be an array of tables"
@@ -268,6 +319,7 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._written: list[Path] | None = None
 
     # -- paths -------------------------------------------------------------
 
@@ -307,7 +359,8 @@ class Store:
         `.toml` file plnctl cannot use because its name is not a slug.
 
         A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
-        (`ann (conflicted copy).toml`) is reported this way, never ignored silently.
+        (`ann (conflicted copy).toml`, a ConflictCopyError) is reported this way,
+        never ignored silently.
         """
         from plnctl.slug import SLUG_RE
 
@@ -318,18 +371,23 @@ class Store:
             return [], []
         except OSError as exc:
             raise DataDirError(describe_os_error(exc, self.root)) from None
+        from plnctl.copies import conflict_copy, copy_problem
+
         slugs: list[str] = []
-        misnamed: list[Path] = []
+        misnamed: list[TieFileError] = []
         for entry in entries:
             name = entry.name
             if not name.endswith(TIE_SUFFIX):
                 continue
             if SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
                 slugs.append(name[: -len(TIE_SUFFIX)])
-            elif not name.startswith(("_", ".")) and entry.is_file():
-                misnamed.append(self.root / name)
-        problems = [TieFileError(path, misnamed_problem(path)) for path in sorted(misnamed)]
-        return sorted(slugs), problems
+            elif name.startswith(".") or not entry.is_file():
+                continue
+            elif copy := conflict_copy(name):
+                misnamed.append(ConflictCopyError(self.root / name, copy_problem(copy)))
+            elif not name.startswith("_"):
+                misnamed.append(TieFileError(self.root / name, misnamed_problem(self.root / name)))
+        return sorted(slugs), sorted(misnamed, key=lambda p: p.path)
 
     def exists(self, slug: str) -> bool:
         return self.path_for(slug).is_file()
@@ -374,6 +432,21 @@ class Store:
             atomic_write(path, data)
         except OSError as exc:
             raise DataDirError(describe_os_error(exc, path)) from None
+        self._wrote(path)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[Path]]:
+        """The files written or deleted while it lasts, each once, in order: what a
+        change's commit holds, so no command has to list them itself."""
+        outer, self._written = self._written, []
+        try:
+            yield self._written
+        finally:
+            self._written = outer
+
+    def _wrote(self, path: Path) -> None:
+        if self._written is not None and path not in self._written:
+            self._written.append(path)
 
     def write_many(self, writes: Sequence[tuple[str, Tie, bool]]) -> None:
         """Write many ties, (slug, tie, is_new) each; every file is old or new, never half.
@@ -408,6 +481,7 @@ class Store:
         for done, (slug, tmp) in enumerate(staged):
             try:
                 os.replace(tmp, self.path_for(slug))
+                self._wrote(self.path_for(slug))
             except OSError as exc:
                 _unlink_all(t for _, t in staged[done:])
                 raise PartialWriteError(
@@ -424,11 +498,15 @@ class Store:
         self.save(slug, tie)
 
     def delete(self, slug: str) -> None:
-        path = self.path_for(slug)
         try:
-            path.unlink()
+            self.remove_file(self.path_for(slug))
         except FileNotFoundError:
             raise UnknownTieError(f"no tie {slug!r} in {self.root}") from None
+
+    def remove_file(self, path: Path) -> None:
+        """Delete a file of the data directory (FileNotFoundError when it is not there)."""
+        path.unlink()
+        self._wrote(path)
         _fsync_dir(self.root)
 
     # -- settings and the share log ---------------------------------------
@@ -492,12 +570,15 @@ class Store:
         return list(shares)
 
     def save_shares(self, shares: list[dict[str, Any]]) -> None:
-        import tomli_w
-
+        """Write the share log; the rest of the file (conflict records, keys added
+        by hand) is kept as it is."""
         from plnctl.model import SCHEMA_VERSION
 
-        doc = {"schema_version": SCHEMA_VERSION, "shares": shares}
-        self.write_file(self.shares_path(), tomli_w.dumps(doc).encode("utf-8"))
+        current = self.shares_doc()
+        doc = {**(current[0] if current else {}), "schema_version": SCHEMA_VERSION}
+        doc["shares"] = shares
+        text = dump_with_tables(doc, ("conflicts", "shares"))
+        self.write_file(self.shares_path(), text.encode("utf-8"))
 
     # -- your profile ----------------------------------------------------
 
@@ -527,7 +608,8 @@ class Store:
     def save_profile(self, profile: Profile) -> None:
         from plnctl.profile import profile_to_dict
 
-        text = dump_with_tables(profile_to_dict(profile), ("learn", "teach", "projects"))
+        arrays = ("conflicts", "learn", "teach", "projects")
+        text = dump_with_tables(profile_to_dict(profile), arrays)
         self.write_file(self.profile_path(), text.encode("utf-8"))
 
     # -- locking -----------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from plnctl.errors import TieFileError
+from plnctl.text import label_key
 from plnctl.threeway_rules import (
     ABSENT,
     Handler,
@@ -24,11 +25,9 @@ from plnctl.threeway_rules import (
     UnmergeableError,
     Where,
     canon,
-    label_key,
     max_version,
-    name_key,
     pick,
-    topic_key,
+    text_key,
     value_of,
 )
 
@@ -38,6 +37,7 @@ __all__ = [
     "dump_document",
     "file_kind",
     "merge_bytes",
+    "merge_file",
     "merge_profile",
     "merge_settings",
     "merge_shares",
@@ -66,7 +66,7 @@ def merge_tie(base: Table | None, ours: Table, theirs: Table, *, today: dt.date)
     tool's conflict copy), which is the three-way merge from an empty file."""
     m = Merger(today)
     events = m.entries(_by_id, whole=True, dated=True, key_field="id")
-    labels = m.labels(label_key)
+    labels = m.labels(text_key(label_key))
     special: dict[str, Handler] = {
         "schema_version": m.version,
         "topics": labels,
@@ -92,19 +92,26 @@ def merge_shares(base: Table | None, ours: Table, theirs: Table, *, today: dt.da
 
 
 def merge_profile(base: Table | None, ours: Table, theirs: Table, *, today: dt.date) -> Merge:
-    """Merge three versions of `_profile.toml`: goals and offers by topic key,
-    projects by name, each entry's fields with the scalar rule; links as a set."""
+    """Merge three versions of `_profile.toml`: goals and offers by topic (the label
+    rule), projects by name (the name rule), each entry's fields with the scalar
+    rule; links as a set."""
+    from plnctl.model import name_key
+
     m = Merger(today)
 
     def by_topic() -> Handler:
-        return m.entries(_by("topic", topic_key), whole=False, dated=False, key_field="topic")
+        return m.entries(
+            _by("topic", text_key(label_key)), whole=False, dated=False, key_field="topic"
+        )
 
     special: dict[str, Handler] = {
         "schema_version": m.version,
         "links": m.labels(canon),
         "learn": by_topic(),
         "teach": by_topic(),
-        "projects": m.entries(_by("name", name_key), whole=False, dated=False, key_field="name"),
+        "projects": m.entries(
+            _by("name", text_key(name_key)), whole=False, dated=False, key_field="name"
+        ),
         "conflicts": _skip,
     }
     b = base or {}
@@ -183,6 +190,25 @@ def merge_bytes(
     return dump_document(merged, _TABLES[kind])
 
 
+def merge_file(base: Path, ours: Path, theirs: Path, name: str, *, today: dt.date) -> None:
+    """What git's merge driver does: merge the three files as the file `name` and
+    write the result over `ours`, atomically. On an UnmergeableError `ours` is left
+    as it was, so git keeps both versions and marks the file conflicted."""
+    from plnctl.store import atomic_write
+
+    sides: list[bytes] = []
+    for side, path in (("base", base), ("ours", ours), ("theirs", theirs)):
+        try:
+            sides.append(path.read_bytes())
+        except OSError as exc:
+            raise UnmergeableError(f"{name}: {side}: {exc.strerror or exc}") from None
+    merged = merge_bytes(name, sides[0], sides[1], sides[2], today=today)
+    try:
+        atomic_write(ours, merged)
+    except OSError as exc:
+        raise UnmergeableError(f"{name}: cannot write the merge: {exc.strerror or exc}") from None
+
+
 def _load(name: str, side: str, raw: bytes) -> Table:
     """One side's table; any reason plnctl could not read it is an UnmergeableError."""
     from plnctl.model import SCHEMA_VERSION
@@ -203,53 +229,8 @@ def _load(name: str, side: str, raw: bytes) -> Table:
 
 
 def dump_document(doc: Mapping[str, Any], tables: Sequence[str]) -> bytes:
-    """TOML text in plnctl's layout: the fields on top, then, for each name in
-    `tables`, one `[[name]]` table per entry (easier to read, edit and merge than
-    tomli-w's inline tables). Anything too nested for that is laid out by tomli-w."""
-    import tomli_w
+    """TOML text in the data directory's one layout (`store.dump_with_tables`): the
+    fields on top, then one `[[name]]` table per entry of each array in `tables`."""
+    from plnctl.store import dump_with_tables
 
-    listed = [k for k in tables if _is_aot(doc.get(k))]
-    top = {k: v for k, v in doc.items() if k not in listed}
-    parts = [tomli_w.dumps(top)]
-    for key in listed:
-        for entry in doc[key]:
-            block = _entry_block(key, entry)
-            if block is None:
-                ordered = {**top, **{k: doc[k] for k in listed}}
-                return tomli_w.dumps(ordered).encode("utf-8")
-            parts.append(block)
-    return "".join(parts).lstrip("\n").encode("utf-8")
-
-
-def _is_aot(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _nested(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return True
-    return isinstance(value, list) and any(_nested(v) for v in value)
-
-
-def _entry_block(name: str, entry: Mapping[str, Any]) -> str | None:
-    """`[[name]]` and the entry's fields; a table inside it (a conflict record's
-    `theirs` event) becomes `[name.key]`. None when it holds anything deeper."""
-    import tomli_w
-
-    literals = {k: v for k, v in entry.items() if not isinstance(v, Mapping)}
-    inner = {k: v for k, v in entry.items() if isinstance(v, Mapping)}
-    if any(_nested(v) for v in literals.values()):
-        return None
-    if any(_nested(v) for table in inner.values() for v in table.values()):
-        return None
-    block = f"\n[[{name}]]\n" + tomli_w.dumps(literals)
-    for key, table in inner.items():
-        block += f"\n[{name}.{_header_key(key)}]\n" + tomli_w.dumps(table)
-    return block
-
-
-def _header_key(key: str) -> str:
-    """A key as tomli-w writes it (quoted when it is not a bare key)."""
-    import tomli_w
-
-    return tomli_w.dumps({key: 0}).rsplit(" = ", 1)[0]
+    return dump_with_tables(doc, tables).encode("utf-8")

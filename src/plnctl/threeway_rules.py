@@ -103,24 +103,14 @@ def _spelling(base: Any, ours: Any, theirs: Any) -> Any:
     return theirs if base is not ABSENT and _same(base, ours) else ours
 
 
-def label_key(value: Any) -> Hashable:
-    """Labels (`topics`, `tags`, `learning`) are one when they match ignoring case."""
-    return ("label", value.strip().casefold()) if isinstance(value, str) else canon(value)
+def text_key(rule: Callable[[str], str]) -> Callable[[Any], Hashable]:
+    """A key comparing text by one of plnctl's rules (labels, names), and any
+    other value a hand edit left as TOML compares it."""
 
+    def key(value: Any) -> Hashable:
+        return ("text", rule(value)) if isinstance(value, str) else canon(value)
 
-_TOPIC_NOISE = re.compile(r"[\s_-]+")
-
-
-def topic_key(value: Any) -> Hashable:
-    """Profile topics match ignoring case, spaces, hyphens and underscores:
-    `Machine learning` is `machine-learning` (PRODUCT.md's topic keys)."""
-    if isinstance(value, str):
-        return ("topic", _TOPIC_NOISE.sub("", value.casefold()))
-    return canon(value)
-
-
-def name_key(value: Any) -> Hashable:
-    return ("name", " ".join(value.split()).casefold()) if isinstance(value, str) else canon(value)
+    return key
 
 
 def _is_tables(value: Any) -> bool:

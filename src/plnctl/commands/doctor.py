@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from plnctl.app import app, network_of
@@ -12,21 +14,31 @@ from plnctl.commands.options import JsonOption
 def doctor(
     ctx: typer.Context,
     json: JsonOption = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Fold sync tools' conflict copies into their files first."),
+    ] = False,
 ) -> None:
     """Check the files in your data directory for problems.
 
     Reports each problem on its own line with its file and line. Looks for
     files that do not parse or validate, event ids used twice, two
-    files claiming the same tie, misnamed or stray files, leftover temporary
-    files and permissions others could read. Changes nothing; exits 1 when
-    something is wrong.
+    files claiming the same tie, misnamed or stray files, conflict copies
+    left by sync tools, merge conflict markers, leftover temporary files and
+    permissions others could read. Changes nothing unless --fix; exits 1
+    when something is wrong.
 
-    Example: plnctl doctor
+    Example: plnctl doctor --fix
     """
     from plnctl.errors import ProblemsFoundError
     from plnctl.render import jsondoc, lines
 
-    result = network_of(ctx, quiet=json).checkup()
+    network = network_of(ctx, quiet=json)
+    if fix:
+        folds, result = network.repair()
+        lines.folded(folds, json=json)
+    else:
+        result = network.checkup()
     if json:
         jsondoc.print_json(jsondoc.checkup_json(result))
     else:

@@ -229,6 +229,12 @@ def set_(
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="New note ('' clears it).")
     ] = None,
+    clear_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--clear-conflicts", help="Remove the changes a merge set aside (`show` lists them)."
+        ),
+    ] = False,
 ) -> None:
     """Change a tie's fields without opening an editor.
 
@@ -249,6 +255,7 @@ def set_(
         add_learning=add_learning or [],
         remove_learning=remove_learning or [],
         note=note,
+        clear_conflicts=clear_conflicts,
     )
     network = network_of(ctx)
     slug = network.find(tie)

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plnctl.errors import InvalidValueError, TieFileError, UnknownTieError
@@ -35,6 +36,23 @@ class ShareRecord:
     from_: str | None = None
     topics: list[str] = field(default_factory=list)
 
+    def words(self) -> str:
+        """`'a post' with ann-lee, crediting ben-stone`, or `'a post' publicly`."""
+        to = f"with {', '.join(self.with_)}" if self.with_ else "publicly"
+        credit = f", crediting {self.from_}" if self.from_ else ""
+        return f"{self.what!r} {to}{credit}"
+
+
+@dataclass
+class Change:
+    """What a write under the lock did, in a few words: its commit's message.
+
+    Say it when taking the lock (`checkin ann-lee: converse on 2025-06-30`), or
+    set `message` once the outcome is known.
+    """
+
+    message: str
+
 
 class NetworkBase:
     """The data directory as a network of ties, with `today` fixed at the edge."""
@@ -45,17 +63,50 @@ class NetworkBase:
         today: dt.date,
         on_wait: OnWait | None = None,
         on_progress: Progress | None = None,
+        on_warn: OnWait | None = None,
     ) -> None:
         self.store = store
         self.today = today
         self.on_wait = on_wait
         # Told how far long work (reading thousands of files, an import) has got.
         self.on_progress = on_progress
+        self.on_warn = on_warn
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        with self.store.lock(self.on_wait):
-            yield
+    def _locked(self, message: str) -> Iterator[Change]:
+        """Hold the write lock; when the data directory is kept in git, commit exactly
+        the files the store wrote or deleted meanwhile, before letting go of it.
+
+        A write that fails part-way commits nothing: what it left is there for
+        `plnctl sync` to commit as a hand edit, never under a message that is untrue.
+        """
+        change = Change(message)
+        with self.store.lock(self.on_wait), self.store.recording() as written:
+            yield change
+            if written:
+                self._commit(written, change.message)
+
+    def _commit(self, written: list[Path], message: str) -> None:
+        if not (self.store.root / ".git").exists():
+            return  # not kept in git: a plain check-in pays for nothing more
+        from plnctl.errors import SyncError
+        from plnctl.gitrepo import GitRepo
+
+        repo = GitRepo(self.store.root)
+        try:
+            if not self.settings.autocommit:
+                return
+        except TieFileError:
+            pass  # settings that cannot be read do not turn the history off
+        try:
+            why = repo.blocked()
+            if why is None:
+                repo.commit_paths([path.name for path in written], message)
+                return
+        except SyncError as exc:
+            why = exc.message
+        if self.on_warn:
+            self.on_warn(f"the change is saved but not committed: {why}")
 
     @functools.cached_property
     def settings(self) -> Settings:

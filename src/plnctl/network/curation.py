@@ -87,7 +87,7 @@ class Curation(NetworkBase):
                             f"invalid edit of {slug}: {exc.problem}; nothing was saved, "
                             f"{path} is unchanged"
                         ) from None
-            with self._locked():
+            with self._locked(f"edit {slug}"):
                 try:
                     now = self.store.read_bytes(slug)
                 except UnknownTieError:
@@ -125,7 +125,7 @@ class Curation(NetworkBase):
         from plnctl.model import slugify, unique_slug
 
         name = _valid_name(new_name)
-        with self._locked():
+        with self._locked(f"rename {slug}: to {name}") as change:
             tie = self.store.load(slug)
             ties, skipped = self.ties()
             if tie.name == name:
@@ -143,6 +143,7 @@ class Curation(NetworkBase):
             if new_slug == slug:
                 self.store.save(slug, tie)
                 return Renamed(slug, slug, old_name, name, [], skipped)
+            change.message = f"rename {slug}: to {new_slug} ({name})"
             if tie.via == slug:
                 tie.via = new_slug
             # New file first, then the references, then the old file: a crash
@@ -160,7 +161,7 @@ class Curation(NetworkBase):
             raise InvalidValueError(
                 f"cannot merge {dup_slug!r} into itself: name two different ties"
             )
-        with self._locked():
+        with self._locked(f"merge {dup_slug} into {into_slug}"):
             dup = self.store.load(dup_slug)
             into = self.store.load(into_slug)
             folded = fold_into(into, dup, duplicate=True, slugs=(into_slug, dup_slug))
@@ -182,7 +183,7 @@ class Curation(NetworkBase):
 
     def set_archived(self, slug: str, archived: bool) -> bool:
         """Archive or un-archive a tie; False when it already was."""
-        with self._locked():
+        with self._locked(f"{'archive' if archived else 'unarchive'} {slug}"):
             tie = self.store.load(slug)
             if tie.archived == archived:
                 return False
@@ -192,12 +193,13 @@ class Curation(NetworkBase):
 
     def remove(self, slug: str) -> None:
         """Delete a tie's file, readable or not."""
-        with self._locked():
+        with self._locked(f"rm {slug}"):
             self.store.delete(slug)
 
     def snooze(self, slug: str, until: dt.date | None) -> dt.date | None:
         """Snooze a tie until a day, or end its snooze with None; returns the previous day."""
-        with self._locked():
+        what = f"until {until.isoformat()}" if until else "off"
+        with self._locked(f"snooze {slug}: {what}"):
             tie = self.store.load(slug)
             before = tie.snoozed_until
             tie.snoozed_until = until
@@ -210,7 +212,7 @@ class Curation(NetworkBase):
         from plnctl.review import plan_spread
 
         # A dry run only reads: it takes no lock, so it creates no data directory either.
-        with nullcontext() if dry_run else self._locked():
+        with nullcontext() if dry_run else self._locked(f"spread over {over_days} days"):
             ties, problems = self.ties()
             plan = plan_spread(ties, self.today, self.settings, over_days)
             if not dry_run:

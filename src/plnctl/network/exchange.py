@@ -60,7 +60,7 @@ class Exchange(NetworkBase):
         report.dry_run = dry_run
         tags = clean_labels(tags, "tag")
         via_slug = self.find(via) if via else None
-        with nullcontext() if dry_run else self._locked():
+        with nullcontext() if dry_run else self._locked("import") as change:
             existing, problems = self.ties()
             report.warnings.extend(f"skipped unreadable {p.path}: {p.problem}" for p in problems)
             planner = Planner(
@@ -89,8 +89,11 @@ class Exchange(NetworkBase):
                     settings_doc = parsed.settings
                 else:
                     report.settings = "same" if mine[0] == parsed.settings else "kept"
-            if dry_run:
+            if dry_run or change is None:
                 return report
+            change.message = (
+                f"import: {report.count('added')} added, {report.count('updated')} updated"
+            )
             from plnctl.progress import counted
 
             writes = planner.writes()
@@ -197,7 +200,7 @@ class Exchange(NetworkBase):
             raise InvalidValueError(
                 f"{self.store.root} already holds ties; the demo needs an empty directory"
             )
-        with self._locked():
+        with self._locked("demo: the sample network"):
             build(self.store, self.today)
 
 

@@ -19,9 +19,12 @@ class Personal(NetworkBase):
         """`_profile.toml`; an empty profile when there is none yet."""
         return self.store.load_profile()
 
-    def _change_profile(self, change: Callable[[Profile], T]) -> T:
-        """Read, change and write the profile under the lock; a broken file is never rewritten."""
-        with self._locked():
+    def _change_profile(self, message: str, change: Callable[[Profile], T]) -> T:
+        """Read, change and write the profile under the lock; a broken file is never rewritten.
+
+        `message` says what happened, for the commit when the data directory is in git.
+        """
+        with self._locked(message):
             profile = self.store.load_profile()
             before = profile.copy()
             outcome = change(profile)
@@ -36,24 +39,32 @@ class Personal(NetworkBase):
         from plnctl import profile
 
         return self._change_profile(
-            lambda p: profile.learn(p, topic, self.today, why=why, until=until)
+            f"learn {topic.strip()}",
+            lambda p: profile.learn(p, topic, self.today, why=why, until=until),
         )
 
     def finish_goal(self, topic: str, *, dropped: bool) -> Goal:
         """Mark a goal learned, or drop it; either way it stays in the profile."""
         from plnctl import profile
 
-        return self._change_profile(lambda p: profile.finish(p, topic, self.today, dropped=dropped))
+        return self._change_profile(
+            f"learn {topic.strip()}: {'dropped' if dropped else 'learned'}",
+            lambda p: profile.finish(p, topic, self.today, dropped=dropped),
+        )
 
     def teach(self, topic: str, *, note: str | None = None) -> str:
         from plnctl import profile
 
-        return self._change_profile(lambda p: profile.teach(p, topic, self.today, note=note))
+        return self._change_profile(
+            f"teach {topic.strip()}", lambda p: profile.teach(p, topic, self.today, note=note)
+        )
 
     def stop_teaching(self, topic: str) -> Offer:
         from plnctl import profile
 
-        return self._change_profile(lambda p: profile.stop_teaching(p, topic))
+        return self._change_profile(
+            f"teach {topic.strip()}: no longer", lambda p: profile.stop_teaching(p, topic)
+        )
 
     def set_profile(
         self,
@@ -66,9 +77,10 @@ class Personal(NetworkBase):
         from plnctl import profile
 
         return self._change_profile(
+            "profile set",
             lambda p: profile.set_fields(
                 p, name=name, about=about, add_links=add_links, remove_links=remove_links
-            )
+            ),
         )
 
     def project(
@@ -77,5 +89,6 @@ class Personal(NetworkBase):
         from plnctl import profile
 
         return self._change_profile(
-            lambda p: profile.project(p, name, url=url, note=note, drop=drop)
+            f"profile project {name.strip()}",
+            lambda p: profile.project(p, name, url=url, note=note, drop=drop),
         )

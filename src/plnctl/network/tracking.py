@@ -60,7 +60,7 @@ class Tracking(NetworkBase):
             note=clean_text(note, "note", multiline=True) if note else None,
             added=self.today,
         )
-        with self._locked():
+        with self._locked(f"add {name}") as change:
             for slug, other in self.names().items():
                 if same_name(other, name):
                     raise DuplicateTieError(
@@ -68,12 +68,14 @@ class Tracking(NetworkBase):
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
                     )
             slug = unique_slug(slugify(name), self.store.slugs())
+            change.message = f"add {slug}: {name}"
             self.store.create(slug, tie)
         return slug
 
-    def modify(self, slug: str, change: Callable[[Tie], None]) -> Tie:
-        """Read, change and write one tie under the lock, so no update is lost."""
-        with self._locked():
+    def modify(self, slug: str, change: Callable[[Tie], None], message: str) -> Tie:
+        """Read, change and write one tie under the lock, so no update is lost;
+        `message` says what changed (`set ann-lee: every`)."""
+        with self._locked(message):
             tie = self.store.load(slug)
             change(tie)
             self.store.save(slug, tie)
@@ -83,7 +85,8 @@ class Tracking(NetworkBase):
         """`plnctl set`: apply field changes, all or none."""
         from plnctl.changes import apply_changes
 
-        return self.modify(slug, lambda tie: apply_changes(tie, changes))
+        message = f"set {slug}: {', '.join(changes.fields())}"
+        return self.modify(slug, lambda tie: apply_changes(tie, changes), message)
 
     def checkin(
         self,
@@ -125,7 +128,7 @@ class Tracking(NetworkBase):
             tie.events.append(event)
             tie.snoozed_until = None  # any new event ends a snooze
 
-        saved = self.modify(slug, add_event)
+        saved = self.modify(slug, add_event, f"checkin {slug}: {kind} on {day.isoformat()}")
         return tie_view(slug, saved, self.today, self.settings), event
 
     def share(
@@ -173,7 +176,7 @@ class Tracking(NetworkBase):
         targets = [(slug, "with") for slug in recipients]
         if credited:
             targets.append((credited, "from"))
-        with self._locked():
+        with self._locked(f"share {record.words()}"):
             loaded = [(slug, role, self.store.load(slug)) for slug, role in targets]
             before = {slug: self.store.read_bytes(slug) for slug, _ in targets}
             written: list[str] = []

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from plnctl.activity import Activity
     from plnctl.checkup import Checkup
+    from plnctl.gitrepo import Commit
     from plnctl.importer import Report
     from plnctl.model import Event
     from plnctl.network import ShareRecord
@@ -135,13 +136,42 @@ def event_json(e: Event) -> dict[str, Any]:
 def show_json(v: TieView, as_of: dt.date, lineage: Lineage | None = None) -> dict[str, Any]:
     doc = tie_json(v)
     doc["as_of"] = as_of.isoformat()
+    from plnctl.conflicts import records_in
     from plnctl.review import full_tie
 
-    doc["events"] = [event_json(e) for e in full_tie(v).sorted_events() if e.date <= as_of]
+    tie = full_tie(v)
+    doc["events"] = [event_json(e) for e in tie.sorted_events() if e.date <= as_of]
     chain = lineage.found_via if lineage else None
     doc["found_via"] = list(chain.slugs) if chain else []
     doc["led_to"] = [slug for slug, _ in lineage.led_to] if lineage else []
+    doc["conflicts"] = [_plain(record) for record in records_in(tie.model_extra)]
     return doc
+
+
+def _plain(value: Any) -> Any:
+    """A TOML value as JSON: dates and times as ISO 8601 text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return value
+
+
+def log_json(commits: Sequence[Commit]) -> list[dict[str, Any]]:
+    """`plnctl log --json`: the commits, newest first (docs/json.md)."""
+    return [
+        {
+            "commit": c.hash,
+            "date": c.date,
+            "message": c.message,
+            "by_plnctl": c.by_plnctl,
+            "merge": c.merge,
+            "files": list(c.files),
+        }
+        for c in commits
+    ]
 
 
 def review_json(result: Review, warnings: list[str]) -> dict[str, Any]:

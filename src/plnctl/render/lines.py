@@ -11,9 +11,11 @@ from plnctl.render.terminal import say, warn, warn_skipped, write_lines
 
 if TYPE_CHECKING:
     from plnctl.checkup import Checkup, Finding
+    from plnctl.gitrepo import Commit
     from plnctl.importer import Report
     from plnctl.model import Event, Tie
     from plnctl.network import Merged, Renamed, ShareRecord
+    from plnctl.network.syncing import Fold, SyncReport, SyncSetup
     from plnctl.profile import Goal, Offer
     from plnctl.review import Placement, TieView
 
@@ -42,14 +44,7 @@ def checked_in(v: TieView, event: Event) -> None:
 
 
 def shared(record: ShareRecord) -> None:
-    to = ", ".join(record.with_) if record.with_ else "publicly"
-    credit = f", crediting {record.from_}" if record.from_ else ""
-    write_lines(
-        [
-            f"shared {record.what!r} {('with ' + to) if record.with_ else to}{credit} "
-            f"on {record.date.isoformat()}"
-        ]
-    )
+    write_lines([f"shared {record.words()} on {record.date.isoformat()}"])
 
 
 def updated(slug: str, tie: Tie) -> None:
@@ -291,3 +286,97 @@ def project_changed(name: str, what: str) -> None:
         say(f"project {name!r} already says that; nothing changed")
     else:
         write_lines([f"project {what}: {name}"])
+
+
+# -- git: sync, log, undo ------------------------------------------------------------
+
+
+def sync_setup(done: SyncSetup) -> None:
+    lines = []
+    if done.cloned:
+        lines.append(f"cloned {done.cloned} into {done.root}")
+    elif done.created:
+        lines.append(f"made {done.root} a git repository")
+    if done.driver:
+        lines.append("registered plnctl's merge driver in .git/config")
+    if done.files:
+        lines.append(f"wrote {', '.join(done.files)}")
+    if done.committed:
+        lines.append("committed the data directory as it is")
+    if done.remote and done.remote != done.remote_before:
+        was = f" (was {done.remote_before})" if done.remote_before else ""
+        lines.append(f"origin is {done.remote}{was}")
+    if not lines:
+        say(f"sync is already set up in {done.root}; nothing changed")
+        return
+    write_lines(lines)
+    if done.remote or done.cloned:
+        say("every change is now a commit; `plnctl sync` syncs with origin")
+    else:
+        say("every change is now a commit; `plnctl sync init REMOTE` adds a remote to sync with")
+
+
+def synced(report: SyncReport, *, finished: bool) -> None:
+    """What `plnctl sync` did; when it stopped part-way, what it did before."""
+    lines = []
+    if report.finished_merge:
+        lines.append("finished the merge left unfinished")
+    if report.driver:
+        lines.append("registered plnctl's merge driver in .git/config")
+    if report.hand_edits:
+        lines.append(f"committed hand edits: {', '.join(report.hand_edits)}")
+    where = f"{report.remote}/{report.branch}"
+    if report.received:
+        count = "1 commit" if report.received == 1 else f"{report.received} commits"
+        changed = f": {', '.join(report.changed)}" if report.changed else ""
+        lines.append(f"merged {count} from {where}{changed}")
+    settled = report.settled
+    if settled is not None:
+        lines += [f"moved the changes to {old} into {new}" for old, new in settled.moved]
+        lines += [f"kept {p}: changed on one device, deleted on the other" for p in settled.kept]
+        if settled.repointed:
+            lines.append(f"updated --via in {', '.join(settled.repointed)}")
+    for path, added in report.recorded:
+        changes = "1 change" if added == 1 else f"{added} changes"
+        slug = path.removesuffix(".toml")
+        lines.append(
+            f"{path}: {changes} both devices made differently set aside "
+            f"(`plnctl show {slug}` or `plnctl doctor`)"
+        )
+    if report.pushed:
+        count = "1 commit" if report.pushed == 1 else f"{report.pushed} commits"
+        lines.append(f"pushed {count} to {where}")
+    if finished and not (report.received or report.pushed):
+        lines.append(f"up to date with {where}")
+    write_lines(lines)
+
+
+def log(commits: Sequence[Commit]) -> None:
+    if not commits:
+        say("no history yet")
+        return
+    write_lines(f"{c.short}  {c.date[:16].replace('T', ' ')}  {c.message}" for c in commits)
+
+
+def undone(commit: Commit) -> None:
+    write_lines([f"undid {commit.short}: {commit.message}"])
+
+
+def folded(folds: Sequence[Fold], *, json: bool) -> None:
+    """`doctor --fix`: each conflict copy folded into its file, or why it was kept
+    (on stderr when stdout carries a JSON document)."""
+    lines = []
+    for fold in folds:
+        if fold.problem is not None:
+            warn(f"kept {fold.copy}: {fold.problem}")
+            continue
+        added = "1 entry" if fold.added == 1 else f"{fold.added} entries"
+        what = f"{added} added" if fold.added else "nothing new"
+        if fold.recorded:
+            what += f", {fold.recorded} set aside as conflicts"
+        lines.append(f"folded {fold.copy} into {fold.original} ({what})")
+    if json:
+        for line in lines:
+            say(line)
+    else:
+        write_lines(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from plnctl.render import fit
 from plnctl.render.plaintable import PlainConsole
@@ -373,6 +373,7 @@ def show_panel(
         out.print(body)
     else:
         _show_fields(screen, t.name, fields, bullets)
+    _set_aside(out, v.slug, t.model_extra)
     if not events:
         out.print("No events yet: `plnctl checkin " + v.slug + "` logs one.")
         return
@@ -462,6 +463,19 @@ def _show_history(screen: Console, slug: str, events: Sequence[Event], *, show_a
             )
         )
     fit.show(lines, screen)
+
+
+def _set_aside(out: Any, slug: str, extra: dict[str, Any] | None) -> None:
+    """The changes a merge set aside in the tie's `[[conflicts]]`, one line each."""
+    from plnctl.conflicts import records_in, summary
+
+    records = records_in(extra)
+    if not records:
+        return
+    heading = f"Set aside by a merge ({len(records)}): `plnctl set {slug} --clear-conflicts`"
+    out.print(styled(f"{heading} clears them", "bold"))
+    for record in records:
+        out.print(f"  - {styled(summary(record), None)}")
 
 
 def shares_table(records: Sequence[ShareRecord]) -> None:

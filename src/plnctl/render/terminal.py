@@ -51,13 +51,24 @@ def say_once(message: str) -> None:
 
 
 def warn_skipped(problems: Iterable[TieFileError]) -> list[str]:
-    """One stderr line per unreadable file, and a count; returns them for --json."""
-    lines = [f"skipped {p.path}: {p.problem}" for p in problems]
+    """One stderr line per unreadable file, and a count; sync tools' conflict copies
+    are named once, together. Returns the lines for --json."""
+    from plnctl.errors import ConflictCopyError
+
+    skipped = [p for p in problems if not isinstance(p, ConflictCopyError)]
+    copies = [p.path.name for p in problems if isinstance(p, ConflictCopyError)]
+    lines = [f"skipped {p.path}: {p.problem}" for p in skipped]
     for line in lines:
         warn(line)
-    if lines:
+    if skipped:
         files = "file" if len(lines) == 1 else "files"
         warn(f"skipped {len(lines)} unreadable {files}; `plnctl doctor` checks them")
+    if copies:
+        which = "a conflict copy" if len(copies) == 1 else f"{len(copies)} conflict copies"
+        shown = ", ".join(copies[:3]) + (", ..." if len(copies) > 3 else "")
+        into = "it into the file it copies" if len(copies) == 1 else "them into their files"
+        lines.append(f"{which} left by a sync tool ({shown}): `plnctl doctor --fix` folds {into}")
+        warn(lines[-1])
     return lines
 
 

@@ -1,0 +1,172 @@
+"""After git merges two devices' data directories: what git leaves to plnctl.
+
+Git merges each file through plnctl's merge driver, but a tie file changed on
+one device and deleted on the other never reaches the driver: git stops and
+asks. Here the change always wins. When the deleting device renamed the tie
+(`plnctl rename`) or folded it into another (`plnctl merge`), the change goes
+into the file that now holds the tie's events; otherwise the changed file
+stays. Then every `via` that still names a tie moved on either device is
+pointed at its new file, as `rename` and `merge` do on one device.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plnctl.errors import TieFileError
+from plnctl.gitrepo import GitRepo
+from plnctl.store import TIE_SUFFIX, Store, load_toml
+
+
+@dataclass
+class Settled:
+    """What plnctl did after git's merge, and the paths a person must still look at."""
+
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (old file, file it went into)
+    kept: list[str] = field(default_factory=list)  # changed here or there, deleted on the other
+    repointed: list[str] = field(default_factory=list)  # slugs whose `via` followed a move
+    unresolved: list[str] = field(default_factory=list)
+
+
+def _is_tie(path: str) -> bool:
+    from plnctl.slug import SLUG_RE
+
+    return path.endswith(TIE_SUFFIX) and bool(SLUG_RE.match(path[: -len(TIE_SUFFIX)]))
+
+
+def _table(raw: bytes | None, path: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    try:
+        return load_toml(Path(path), raw)[0]
+    except TieFileError:
+        return {}
+
+
+def _event_ids(doc: dict[str, Any]) -> set[str]:
+    """The ids of a tie's own events: a `share` event's id is in every tie it went to."""
+    events = doc.get("events")
+    if not isinstance(events, list):
+        return set()
+    return {
+        str(e["id"])
+        for e in events
+        if isinstance(e, dict) and "id" in e and e.get("kind") != "share"
+    }
+
+
+def moves(repo: GitRepo, base: str, side: str) -> dict[str, str]:
+    """The ties `side` moved since `base`: old file -> the file holding its events now.
+
+    A tie file deleted on that side moved into the file, added or changed on
+    the same side, that holds the most of its events; git's own rename
+    detection covers a tie with no events of its own.
+    """
+    out = repo.run("diff", "--name-status", "-z", "-M", base, side).stdout.split("\0")
+    deleted: list[str] = []
+    landed: list[str] = []
+    found: dict[str, str] = {}
+    fields = iter(out)
+    for status in fields:
+        if not status:
+            continue
+        path = next(fields, "")
+        if status.startswith("R"):
+            found[path] = next(fields, "")
+            landed.append(found[path])
+        elif status == "D" and _is_tie(path):
+            deleted.append(path)
+        elif status in ("A", "M") and _is_tie(path):
+            landed.append(path)
+    for old in deleted:
+        ids = _event_ids(_table(repo.blob(base, old), old))
+        if not ids:
+            continue
+        best, shared = None, 0
+        for new in landed:
+            overlap = len(ids & _event_ids(_table(repo.blob(side, new), new)))
+            if overlap > shared:
+                best, shared = new, overlap
+        if best is not None:
+            found[old] = best
+    return {old: new for old, new in found.items() if _is_tie(old) and _is_tie(new)}
+
+
+def _unmerged(repo: GitRepo) -> list[tuple[str, str]]:
+    """(XY, path) of each path git left unmerged: `UD` deleted by them, `DU` by us."""
+    out = repo.run("status", "--porcelain=v2", "-z").stdout
+    found = []
+    for entry in out.split("\0"):
+        if entry.startswith("u "):
+            parts = entry.split(" ", 10)
+            found.append((parts[1], parts[10]))
+    return found
+
+
+def settle(
+    repo: GitRepo,
+    store: Store,
+    base: str | None,
+    theirs: str,
+    today: dt.date,
+) -> Settled:
+    """Finish what git's merge of `theirs` into HEAD left (see the module's docstring)."""
+    from plnctl.threeway import UnmergeableError, merge_bytes
+
+    done = Settled()
+    ours_moves = moves(repo, base, "HEAD") if base else {}
+    their_moves = moves(repo, base, theirs) if base else {}
+    for xy, path in _unmerged(repo):
+        if xy not in ("UD", "DU") or base is None:
+            done.unresolved.append(path)
+            continue
+        # The side that deleted the file, and where that side moved the tie.
+        moved_to = (their_moves if xy == "UD" else ours_moves).get(path)
+        changed_rev = "HEAD" if xy == "UD" else theirs
+        changed = repo.blob(changed_rev, path) or b""
+        if moved_to is None or not (store.root / moved_to).is_file():
+            store.write_file(store.root / path, changed)
+            repo.run("add", "--", path)
+            done.kept.append(path)
+            continue
+        now = (store.root / moved_to).read_bytes()
+        sides = (changed, now) if xy == "UD" else (now, changed)
+        try:
+            merged = merge_bytes(moved_to, repo.blob(base, path), *sides, today=today)
+        except UnmergeableError:
+            done.unresolved.append(path)
+            continue
+        store.write_file(store.root / moved_to, merged)
+        if (store.root / path).exists():
+            store.remove_file(store.root / path)
+        repo.run("rm", "-q", "--cached", "--ignore-unmatch", "--", path)
+        repo.run("add", "--", moved_to)
+        done.moved.append((path, moved_to))
+    done.repointed = _follow_moves(store, {**ours_moves, **their_moves}.items())
+    if done.repointed:
+        repo.run("add", "--", *(f"{slug}{TIE_SUFFIX}" for slug in done.repointed))
+    return done
+
+
+def _follow_moves(store: Store, moved: Iterable[tuple[str, str]]) -> list[str]:
+    """Point each `via` naming a tie that moved away at the tie's new slug."""
+    targets = {
+        old[: -len(TIE_SUFFIX)]: new[: -len(TIE_SUFFIX)]
+        for old, new in moved
+        if not (store.root / old).exists()
+    }
+    if not targets:
+        return []
+    changed = []
+    ties, _ = store.load_all()
+    for slug, tie in ties:
+        new = targets.get(tie.via or "")
+        if new is not None and new != slug:
+            tie.via = new
+            store.save(slug, tie)
+            changed.append(slug)
+    return changed
