@@ -60,8 +60,8 @@ class Checkup:
 
 def check(root: Path) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
-    from plnctl.model import SLUG_RE
     from plnctl.settings import SETTINGS_FILE
+    from plnctl.slug import is_slug
 
     result = Checkup(root)
     if not root.exists():
@@ -110,7 +110,7 @@ def check(root: Path) -> Checkup:
             _check_shares(result, path)
         elif name == SETTINGS_FILE:
             _check_settings(result, path)
-        elif name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+        elif name.endswith(TIE_SUFFIX) and is_slug(name[: -len(TIE_SUFFIX)]):
             tie = _check_tie(result, path)
             if tie is not None:
                 ties.append((path, name[: -len(TIE_SUFFIX)], tie))

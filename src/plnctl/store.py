@@ -227,9 +227,9 @@ class Store:
 
     def path_for(self, slug: str) -> Path:
         """The file of a slug; a slug can never name anything outside the directory."""
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
-        if not SLUG_RE.match(slug):
+        if not is_slug(slug):
             raise InvalidValueError(
                 f"{slug!r} is not a valid tie slug (lowercase letters, digits and hyphens)"
             )
@@ -263,7 +263,7 @@ class Store:
         A tie renamed by hand (`Ann Lee.toml`) or a sync tool's conflict copy
         (`ann (conflicted copy).toml`) is reported this way, never ignored silently.
         """
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
         self.check_dir()
         try:
@@ -278,7 +278,7 @@ class Store:
             name = entry.name
             if not name.endswith(TIE_SUFFIX):
                 continue
-            if SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+            if is_slug(name[: -len(TIE_SUFFIX)]):
                 slugs.append(name[: -len(TIE_SUFFIX)])
             elif not name.startswith(("_", ".")) and entry.is_file():
                 misnamed.append(self.root / name)
@@ -463,7 +463,7 @@ class Store:
     def _sweep_temp_files(self) -> None:
         """Remove what a killed writer left: tie files are only written under the lock,
         so while we hold it any temporary file of a tie or the share log is stale."""
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.root):
@@ -471,6 +471,6 @@ class Store:
                 if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
                     continue
                 target = name[1:].split(TIE_SUFFIX + ".", 1)[0]
-                if target == SHARES_FILE[: -len(TIE_SUFFIX)] or SLUG_RE.match(target):
+                if target == SHARES_FILE[: -len(TIE_SUFFIX)] or is_slug(target):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
