@@ -73,6 +73,18 @@ class Cli:
             **kwargs,
         )
 
+    def bounded(
+        self, *args: str, memory_mb: int = 256, timeout: float = 60, **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
+        """plnctl as a process allowed `memory_mb` of address space and `timeout` seconds,
+        so that a memory bomb or a hang fails the test instead of the machine."""
+        import resource
+
+        def limit() -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+
+        return self.process(*args, preexec_fn=limit, timeout=timeout, **kwargs)
+
     def tie_file(self, slug: str) -> Path:
         return self.data_dir / f"{slug}.toml"
 

@@ -20,6 +20,7 @@ from plnctl.store import (
     load_toml,
     misnamed_problem,
     parse_tie,
+    read_regular,
     share_problems,
 )
 from plnctl.tomlpos import field_path, line_of
@@ -148,7 +149,10 @@ def toml_error_line(message: str) -> tuple[str, int | None]:
 
 def _read(result: Checkup, path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)[0]
+    except TieFileError as exc:
+        result.add(path, exc.problem)
+        return None
     except OSError as exc:
         result.add(path, _os_problem(exc))
         return None

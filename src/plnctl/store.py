@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -108,21 +109,95 @@ def misnamed_problem(path: Path) -> str:
     )
 
 
+def read_regular(path: Path) -> tuple[bytes, os.stat_result]:
+    """A data file's bytes and its stat, taken before reading.
+
+    Only a regular file is read, and never waited on: a FIFO or a device put in
+    its place is refused, as is a file past the size limit (see `tomlguard`).
+    OSErrors (a missing file, permission denied) are the caller's to describe.
+    """
+    from plnctl.tomlguard import MAX_FILE_BYTES, TOO_LARGE
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise TieFileError(path, "is a directory, not a tie file")
+        if not stat.S_ISREG(st.st_mode):
+            raise TieFileError(path, "not a regular file (a pipe or a device?); plnctl reads none")
+        raw = b"" if st.st_size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
+    if st.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        raise TieFileError(path, f"not read: {TOO_LARGE}; {LIMITS_DOC}")
+    return raw, st
+
+
+LIMITS_DOC = "plnctl's limits for a file are in docs/data-safety.md"
+
+
 def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
-    """A TOML file's table and text; any failure is one TieFileError naming the file."""
+    """A TOML file's table and text; any failure is one TieFileError naming the file.
+
+    The text is first checked against plnctl's limits (`tomlguard`), so that no file
+    makes tomllib take gigabytes, the stack, or a number TOML cannot write back.
+    """
     import tomllib
 
+    from plnctl.tomlguard import MAX_FILE_BYTES, TOO_LARGE, LimitError, check, position
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise TieFileError(path, f"not read: {TOO_LARGE}; {LIMITS_DOC}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TieFileError(path, f"not UTF-8 text (byte {exc.start})") from None
+    # A byte-order mark is not TOML, but some editors on Windows add one.
+    body = text.removeprefix("\ufeff")
     try:
-        # A byte-order mark is not TOML, but some editors on Windows add one.
-        return tomllib.loads(text.removeprefix("\ufeff")), text
+        stop = check(body)
+        if stop is None:
+            return tomllib.loads(body), text
+        # The check could not follow the text from `stop` on: tomllib reads only as far
+        # as it was checked, and says what is wrong there.
+        tomllib.loads(body[: _line_end(body, stop)])
+        line, column = position(body, stop)
+        raise TieFileError(
+            path, f"not read: plnctl cannot check this TOML (at line {line}, column {column})"
+        )
+    except LimitError as exc:
+        line, column = position(body, exc.offset)
+        raise TieFileError(
+            path, f"not read: {exc.problem} (at line {line}, column {column}); {LIMITS_DOC}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise TieFileError(path, f"not valid TOML: {exc}") from None
     except RecursionError:
         raise TieFileError(path, NESTED_TOO_DEEPLY) from None
+    except (ValueError, MemoryError) as exc:
+        raise TieFileError(path, f"not read: {type(exc).__name__}: {exc}") from None
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
+
+
+def check_writable(path: Path, data: bytes) -> None:
+    """Refuse to write what plnctl would refuse to read back."""
+    from plnctl.tomlguard import MAX_FILE_BYTES, TOO_LARGE, LimitError, check
+
+    problem = None
+    if len(data) > MAX_FILE_BYTES:
+        problem = TOO_LARGE
+    else:
+        try:
+            check(data.decode("utf-8"))
+        except LimitError as exc:
+            problem = exc.problem
+    if problem:
+        raise InvalidValueError(
+            f"cannot write {path}: it would be past plnctl's limits for a file ({problem}); "
+            f"nothing was changed ({LIMITS_DOC})"
+        )
 
 
 def parse_tie(path: Path, raw: bytes) -> Tie:
@@ -181,14 +256,28 @@ def dump_tie(tie: Tie) -> bytes:
             isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
         )
 
-    if any(nested(v) for event in events for v in event.values()):
-        # A hand-added table inside an event: let tomli-w lay the file out.
-        return tomli_w.dumps({**data, "events": events}).encode("utf-8")
     # tomli-w would write short events as inline tables; a table per event
     # is easier to read, edit by hand and merge.
     parts = [tomli_w.dumps(data)]
-    parts.extend("\n[[events]]\n" + tomli_w.dumps(event) for event in events)
+    for event in events:
+        if any(nested(v) for v in event.values()):
+            parts.append("\n" + _nested_event(event))
+        else:
+            parts.append("\n[[events]]\n" + tomli_w.dumps(event))
     return "".join(parts).encode("utf-8")
+
+
+# An array element tomli-w cannot write inline, so that it writes the whole array
+# as `[[events]]` tables; it is cut off again.
+_FILLER = {"_": "x" * 128}
+
+
+def _nested_event(event: dict[str, Any]) -> str:
+    """One `[[events]]` table holding a hand-added table (as `[events.<key>]`)."""
+    import tomli_w
+
+    text = tomli_w.dumps({"events": [event, _FILLER]})
+    return text[: text.rindex("[[events]]\n_ = ")].rstrip("\n") + "\n"
 
 
 SHARE_LOG_SHAPE = "field 'shares' must be an array of tables"
@@ -286,16 +375,20 @@ class Store:
         return sorted(slugs), problems
 
     def exists(self, slug: str) -> bool:
-        return self.path_for(slug).is_file()
+        """Whether anything has the slug's file name: a FIFO or a directory there is
+        refused when read, and never written over."""
+        return os.path.lexists(self.path_for(slug))
 
     def read_bytes(self, slug: str) -> bytes:
+        return self.read_tie_file(slug)[0]
+
+    def read_tie_file(self, slug: str) -> tuple[bytes, os.stat_result]:
+        """A tie file's bytes, and its stat taken before reading them."""
         path = self.path_for(slug)
         try:
-            return path.read_bytes()
+            return read_regular(path)
         except FileNotFoundError:
             raise UnknownTieError(f"no tie {slug!r} in {self.root}") from None
-        except IsADirectoryError:
-            raise TieFileError(path, "is a directory, not a tie file") from None
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
 
@@ -323,6 +416,7 @@ class Store:
         self.write_file(path, dump_tie(tie))
 
     def write_file(self, path: Path, data: bytes) -> None:
+        check_writable(path, data)
         self.ensure_dir()
         try:
             atomic_write(path, data)
@@ -356,7 +450,7 @@ class Store:
         """A TOML file of the data directory and its text, or None when there is none."""
         self.check_dir()
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path)[0]
         except FileNotFoundError:
             return None
         except OSError as exc:

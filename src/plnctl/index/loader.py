@@ -94,15 +94,8 @@ def identity_of(store: Store) -> tuple[Any, ...]:
 
 def _read_file(store: Store, slug: str) -> tuple[bytes, StatKey | None]:
     """A file's bytes, and its stat taken before reading, so a later change always shows."""
-    path = store.path_for(slug)
-    try:
-        with open(path, "rb") as handle:
-            key = _stat_key(os.fstat(handle.fileno()))
-            return handle.read(), key
-    except OSError:
-        # Let the store raise the error every other command would; if the
-        # file reads now after all, use it without caching it.
-        return store.read_bytes(slug), None
+    raw, st = store.read_tie_file(slug)
+    return raw, _stat_key(st)
 
 
 def _content_digest(raw: bytes) -> bytes:

@@ -104,13 +104,14 @@ class Tracking(NetworkBase):
             link=clean_text(link, "link").strip() or None if link else None,
         )
         slug = self.find(query)
+        settings = self.settings  # a broken settings file stops the check-in before it writes
 
         def add_event(tie: Tie) -> None:
             tie.events.append(event)
             tie.snoozed_until = None  # any new event ends a snooze
 
         saved = self.modify(slug, add_event)
-        return tie_view(slug, saved, self.today, self.settings), event
+        return tie_view(slug, saved, self.today, settings), event
 
     def share(
         self,
