@@ -76,6 +76,18 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+def make_private_dir(path: Path) -> None:
+    """Create `path` and any missing parents, each readable by its owner only
+    (`Path.mkdir(parents=True)` gives parents the umask's mode, 0777 under umask 000)."""
+    missing = []
+    while not os.path.lexists(path) and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+
+
 def describe_os_error(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"no space left on the device holding {path}; nothing was changed"
@@ -333,7 +345,7 @@ class Store:
         """Create the data directory, readable by its owner only."""
         self.check_dir()
         try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(self.root)
         except OSError as exc:
             raise DataDirError(
                 f"cannot create data directory: {describe_os_error(exc, self.root)}"
@@ -525,10 +537,17 @@ class Store:
         self.ensure_dir()
         path = self.root / LOCK_FILE
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            # Never through a link: a `.lock` linked elsewhere would create a file there.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise DataDirError(
+                    f"{path} is a symbolic link; plnctl does not lock through one: remove it"
+                ) from None
             raise DataDirError(describe_os_error(exc, path)) from None
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise DataDirError(f"{path} is not a regular file; remove it")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -39,19 +39,19 @@ class Tracking(NetworkBase):
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
-        via_slug = self.find(via) if via else None
         tie = Tie(
             name=name,
             kind=tie_kind(kind),
             url=clean_text(url, "url").strip() or None if url else None,
             topics=clean_labels(topics, "topic"),
             tags=clean_labels(tags, "tag"),
-            via=via_slug,
             every=every,
             note=clean_text(note, "note", multiline=True) if note else None,
             added=self.today,
         )
         with self._locked():
+            # Under the lock: the tie `via` names may have gone while we waited for it.
+            tie.via = self.find(via) if via else None
             for slug, other in self.names().items():
                 if same_name(other, name):
                     raise DuplicateTieError(
