@@ -84,10 +84,10 @@ def globals_of(ctx: typer.Context) -> Globals:
 def network_of(ctx: typer.Context) -> Network:
     """The network of the data directory the command runs on, as of today."""
     from plnctl.network import Network
-    from plnctl.render.terminal import say
+    from plnctl.render.terminal import say, warn
     from plnctl.store import Store
 
-    return Network(Store(globals_of(ctx).data_dir), today(), on_wait=say)
+    return Network(Store(globals_of(ctx).data_dir), today(), on_wait=say, on_warning=warn)
 
 
 def as_of_date(text: str | None) -> dt.date:

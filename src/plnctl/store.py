@@ -47,9 +47,13 @@ def resolve_data_dir(option: str | Path | None) -> Path:
     return Path(platformdirs.user_data_dir("plnctl", appauthor=False))
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Replace `path` with `data`, or its pieces: the old content or the new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+def atomic_write(path: Path, data: bytes | Iterable[bytes], dir_fd: int | None = None) -> None:
+    """Replace `path` with `data`, or its pieces: the old content or the new, never half.
+
+    With `dir_fd`, `path` is a name in that open directory, which nothing can swap
+    for another while the file is written.
+    """
+    fd, tmp = _temp_file(path, dir_fd)
     try:
         try:
             for piece in (data,) if isinstance(data, bytes) else data:
@@ -59,12 +63,32 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        if dir_fd is None:
+            os.replace(tmp, path)
+        else:
+            os.replace(tmp, path, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=dir_fd)
         raise
-    _fsync_dir(path.parent)
+    if dir_fd is None:
+        _fsync_dir(path.parent)
+    else:
+        with contextlib.suppress(OSError):
+            os.fsync(dir_fd)
+
+
+def _temp_file(path: Path, dir_fd: int | None) -> tuple[int, str]:
+    """A new private temporary file next to `path`: `.<name>.<random>.tmp`."""
+    if dir_fd is None:
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        name = f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        with contextlib.suppress(FileExistsError):
+            return os.open(name, flags, 0o600, dir_fd=dir_fd), name
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -406,6 +430,18 @@ class Store:
 
     def load(self, slug: str) -> Tie:
         return parse_tie(self.path_for(slug), self.read_bytes(slug))
+
+    def name_in(self, slug: str) -> object:
+        """The `name` a tie's file holds, read without parsing its events: top-level
+        keys come before the first table, so the lines above it are enough (unless a
+        line starting with `[` is inside a string; then the whole file is read)."""
+        path = self.path_for(slug)
+        raw = self.read_bytes(slug)
+        try:
+            data, _ = load_toml(path, raw.split(b"\n[", 1)[0])
+        except TieFileError:
+            data, _ = load_toml(path, raw)
+        return data.get("name")
 
     def load_all(self) -> tuple[list[tuple[str, Tie]], list[TieFileError]]:
         """Every readable tie, and one error for each file that could not be read."""

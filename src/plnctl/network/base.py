@@ -37,10 +37,23 @@ class ShareRecord:
 class NetworkBase:
     """The data directory as a network of ties, with `today` fixed at the edge."""
 
-    def __init__(self, store: Store, today: dt.date, on_wait: OnWait | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        today: dt.date,
+        on_wait: OnWait | None = None,
+        on_warning: OnWait | None = None,
+    ) -> None:
         self.store = store
         self.today = today
         self.on_wait = on_wait
+        self.on_warning = on_warning
+        self._warned: set[str] = set()
+
+    def _warn_once(self, message: str) -> None:
+        if self.on_warning is not None and message not in self._warned:
+            self._warned.add(message)
+            self.on_warning(message)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -60,8 +73,8 @@ class NetworkBase:
         from plnctl.index import load_summaries
 
         if as_of is None:
-            return load_summaries(self.store)
-        return load_summaries(self.store, as_of, self.settings)
+            return load_summaries(self.store, warn=self._warn_once)
+        return load_summaries(self.store, as_of, self.settings, self._warn_once)
 
     def names(self) -> dict[str, str]:
         """slug -> name of every readable tie."""
@@ -69,16 +82,20 @@ class NetworkBase:
         return {slug: tie.name for slug, tie in ties}
 
     def find(self, query: str) -> str:
-        """Resolve TIE; an exact slug needs no scan of the directory."""
+        """Resolve TIE; an exact slug needs no scan of the directory.
+
+        A slug found by its name in the index is confirmed in its file: the index
+        is a cache, never an authority over which file a command writes.
+        """
         from plnctl.resolve import resolve
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
         text = query.strip()
-        if SLUG_RE.match(text) and self.store.exists(text):
+        if is_slug(text) and self.store.exists(text):
             return text
         ties, problems = self.summaries()
         try:
-            return resolve(text, {slug: tie.name for slug, tie in ties})
+            return self._confirmed(text, resolve(text, {slug: tie.name for slug, tie in ties}))
         except UnknownTieError as exc:
             if not problems:
                 raise
@@ -89,6 +106,24 @@ class NetworkBase:
                 f"({', '.join(p.path.name for p in problems[:3])}"
                 f"{', ...' if len(problems) > 3 else ''}): `plnctl doctor` says why"
             ) from None
+
+    def _confirmed(self, text: str, slug: str) -> str:
+        """`slug` if its file holds a tie that `text` names; otherwise the index
+        said what the files do not: it is dropped, and the files themselves asked."""
+        from plnctl.index import forget, index_path
+        from plnctl.resolve import names_tie, resolve
+
+        try:
+            name = self.store.name_in(slug)
+        except TieFileError:
+            return slug  # the command that reads it says what is wrong with it
+        except UnknownTieError:
+            name = None
+        if isinstance(name, str) and names_tie(text, slug, name):
+            return slug
+        forget(index_path(self.store.root), self._warn_once)
+        ties, _ = self.ties()
+        return resolve(text, {other: tie.name for other, tie in ties})
 
     def tie(self, slug: str) -> Tie:
         return self.store.load(slug)
