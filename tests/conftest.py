@@ -60,12 +60,15 @@ class Cli:
         assert "Traceback" not in result.err, str(result)
         return result
 
-    def process(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        """plnctl as a separate process (python -m plnctl), using this checkout's source."""
+    def process(
+        self, *args: str, python: tuple[str, ...] = ("-m", "plnctl"), **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
+        """plnctl as a separate process (python -m plnctl, or the `python` arguments given),
+        using this checkout's source."""
         env = {**os.environ, "PYTHONPATH": str(SRC)}
         env.update(kwargs.pop("env", {}))
         return subprocess.run(
-            [sys.executable, "-m", "plnctl", *args],
+            [sys.executable, *python, *args],
             capture_output=True,
             text=True,
             env=env,

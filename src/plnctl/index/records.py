@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from plnctl.kinds import PINS, TIE_KINDS
+
 if TYPE_CHECKING:
     from plnctl.model import Tie
     from plnctl.settings import Settings
@@ -124,9 +126,17 @@ class TieSummary:
             ordinals.frombytes(self.days)
             kinds = self.kinds.split("|") if self.kinds else []
             missing = set(ordinals).difference(_dates)
+            no_day = set()
             for ordinal in missing:
-                _dates[ordinal] = dt.date.fromordinal(ordinal)
-            self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
+                try:
+                    _dates[ordinal] = dt.date.fromordinal(ordinal)
+                except ValueError:
+                    no_day.add(ordinal)  # an index damaged on purpose: the event is left out
+            if not no_day:
+                self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
+            else:
+                pairs = zip(ordinals, kinds, strict=True)
+                self._moments = [(_dates[o], k) for o, k in pairs if o not in no_day]
         return self._moments
 
 
@@ -155,9 +165,77 @@ def record_of(tie: Tie) -> tuple[Any, ...]:
     )
 
 
+# What each field of a record, and of a derived record, holds when plnctl wrote it.
+_TEXT_OR_NONE = (str, type(None))
+_INT_OR_NONE = (int, type(None))
+_NUMBER = (int, float)
+_RECORD_TYPES: tuple[Any, ...] = (
+    str,
+    str,
+    _TEXT_OR_NONE,
+    list,
+    list,
+    _TEXT_OR_NONE,
+    _INT_OR_NONE,
+    _TEXT_OR_NONE,
+    _TEXT_OR_NONE,
+    _INT_OR_NONE,
+    bool,
+    _INT_OR_NONE,
+    bytes,
+    str,
+    _TEXT_OR_NONE,
+)
+_DERIVED_TYPES: tuple[Any, ...] = (
+    _NUMBER,
+    str,
+    str,
+    _INT_OR_NONE,
+    str,
+    _INT_OR_NONE,
+    _INT_OR_NONE,
+    _INT_OR_NONE,
+    int,
+    _NUMBER,
+    str,
+    (int, float, type(None)),
+    str,
+    _NUMBER,
+    _NUMBER,
+    _NUMBER,
+    str,
+)
+
+
+_TIE_KINDS = frozenset(TIE_KINDS)
+_PINS = frozenset((*PINS, None))
+
+
+def _checked(raw: tuple[Any, ...]) -> Record:
+    """`raw` as a Record if it could have come from `record_of`, else TypeError.
+
+    The index lives in a directory only its owner can write, but it is a cache, never
+    an authority: a record damaged on purpose is read again from its file rather
+    than crash a command. (An event whose day is no date is left out by `moments`.)
+    Done on every warm run, so on the tuple itself, with no call that can be spared.
+    """
+    record = Record._make(raw)
+    days, kinds = raw[12], raw[13]
+    if not (
+        all(map(isinstance, raw, _RECORD_TYPES))
+        and raw[1] in _TIE_KINDS
+        and raw[8] in _PINS
+        and not len(days) % 4
+        and (kinds.count("|") + 1 if kinds else 0) == len(days) // 4
+    ):
+        raise TypeError("not a record plnctl wrote")
+    "".join(raw[3] + raw[4])  # TypeError unless every topic and tag is text
+    return record
+
+
 def summary_of(raw: tuple[Any, ...]) -> TieSummary:
     """A summary from an index record; a tuple of the wrong shape raises TypeError."""
-    r = Record._make(raw)
+    r = _checked(raw)
     return TieSummary(
         name=r.name,
         kind=r.kind,
@@ -229,6 +307,8 @@ def derived_of(raw: tuple[Any, ...]) -> Derived:
     from plnctl.ties import Derived, Reciprocity
 
     r = DerivedRecord._make(raw)
+    if not all(map(isinstance, raw, _DERIVED_TYPES)):
+        raise TypeError("not a derived record plnctl wrote")
     return Derived(
         score=r.score,
         status=r.status,
