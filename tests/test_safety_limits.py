@@ -124,6 +124,7 @@ BOMBS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", list(BOMBS.values()), ids=list(BOMBS))
 def test_a_memory_bomb_is_refused_before_it_is_parsed(cli: Cli, text: str) -> None:
     two_ties(cli)
