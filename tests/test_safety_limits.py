@@ -13,6 +13,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Cli
 from plnctl import tomlguard
@@ -204,3 +207,74 @@ def test_the_limits_are_documented() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "data-safety.md").read_text()
     for what, limit in tomlguard.LIMITS.items():
         assert f"| {what} | {limit} |" in doc, what
+
+
+KEYS = st.text(min_size=1, max_size=6)
+SCALAR = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(),
+    st.text(max_size=12),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
+VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=3)),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=st.dictionaries(KEYS, VALUE, max_size=5), multiline=st.booleans())
+def test_the_limit_check_follows_any_toml_tomli_w_writes(
+    doc: dict[str, object], multiline: bool
+) -> None:
+    text = tomli_w.dumps(doc, multiline_strings=multiline)
+    assert tomlguard.check(text) is None, text
+
+
+HAND_WRITTEN = [
+    # The TOML 1.0 forms tomli-w never writes.
+    'a.b . c = 1\n\'quoted.key\'."x\\"y" = 2\n',
+    "[ t . u ]\nx = 1 # comment\n[[ a . b ]]\n[[a.b]]\n",
+    "s = 'literal \\ no escape'\nm = '''\nline ''\n'''''\n",
+    'b = """\nquote " and "" and \\""" inside\n"""""\n',
+    'b = """a \\\n   continued"""\n',
+    "x = [\n  1,  # one\n  2,\n\n  [3, [4]], {a = 1, b.c = [5]},\n]\n",
+    "i = {}\nj = { }\nk = {a = {b = {c = 1}}}\n",
+    "d = 1979-05-27 07:32:00Z\ne = 1979-05-27T00:32:00.999999-07:00\nf = 07:32:00\n",
+    "h = 0xDEAD_BEEF\no = 0o755\nb = 0b1101\nn = -0\np = +17\nf = -inf\ng = nan\n",
+    "big = 9_223_372_036_854_775_807\nsmall = -9223372036854775808\n",
+    "crlf = 1\r\n[t]\r\ny = 'x'\r\n",
+    "\ufeff# a byte-order mark, then a comment\n",
+    "3.14159 = 'pi'\n1234 = 1\n",
+    "trailing = 1",
+]
+
+
+@pytest.mark.parametrize("text", HAND_WRITTEN)
+def test_the_limit_check_follows_hand_written_toml(text: str) -> None:
+    tomllib.loads(text.removeprefix("\ufeff"))  # valid TOML
+    assert tomlguard.check(text.removeprefix("\ufeff")) is None
+
+
+TOKENS = st.sampled_from(
+    [
+        *["a", "b", " = ", "=", "1", "-2", "0x1f", "1.5", "1979-05-27", " 07:32:00", "true", "inf"],
+        *["[", "]", "[[", "]]", ".", " ", "\t", "\n", "\r\n", "{", "}", ",", "#c", "\\"],
+        *['"x"', "'y'", '""', '"""', "'''", '"a\\"b"', '"\\u00e9"', "é", "\x00"],
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(tokens=st.lists(TOKENS, max_size=30))
+def test_whatever_tomllib_reads_the_limit_check_follows(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    assert tomlguard.check(text) is None, text
