@@ -85,17 +85,32 @@ class Cli:
         assert "Traceback" not in result.err, str(result)
         return result
 
-    def process(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        """plnctl as a separate process (python -m plnctl), using this checkout's source."""
+    def process(
+        self, *args: str, python: tuple[str, ...] = ("-m", "plnctl"), **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
+        """plnctl as a separate process (python -m plnctl, or the `python` arguments given),
+        using this checkout's source."""
         env = plnctl_env(**kwargs.pop("env", {}))
         return subprocess.run(
-            [sys.executable, "-m", "plnctl", *args],
+            [sys.executable, *python, *args],
             capture_output=True,
             text=True,
             env=env,
             check=False,
             **kwargs,
         )
+
+    def bounded(
+        self, *args: str, memory_mb: int = 256, timeout: float = 60, **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
+        """plnctl as a process allowed `memory_mb` of address space and `timeout` seconds,
+        so that a memory bomb or a hang fails the test instead of the machine."""
+        import resource
+
+        def limit() -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+
+        return self.process(*args, preexec_fn=limit, timeout=timeout, **kwargs)
 
     def tie_file(self, slug: str) -> Path:
         return self.data_dir / f"{slug}.toml"

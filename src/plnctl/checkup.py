@@ -22,6 +22,7 @@ from plnctl.store import (
     load_toml,
     misnamed_problem,
     parse_tie,
+    read_regular,
     share_problems,
 )
 from plnctl.tomlpos import field_path, line_of
@@ -65,9 +66,9 @@ class Checkup:
 
 def check(root: Path, progress: Progress | None = None) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
-    from plnctl.model import SLUG_RE
     from plnctl.progress import counted
     from plnctl.settings import SETTINGS_FILE
+    from plnctl.slug import is_slug
 
     result = Checkup(root)
     if not root.exists():
@@ -104,19 +105,21 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
                     "makes removes it, or delete it yourself",
                     level="note",
                 )
+            elif name == LOCK_FILE and entry.is_symlink():
+                result.add(
+                    path,
+                    "a symbolic link: plnctl does not lock through one, so every change "
+                    "stops until you remove it",
+                )
             elif name == LOCK_FILE:
                 _check_mode(result, path)
             continue  # hidden files belong to plnctl or to tools such as git
         if entry.is_symlink():
-            result.add(
-                path,
-                "a symbolic link: plnctl replaces it with a regular file when it writes it",
-                level="note",
-            )
+            result.add(path, _link_note(path), level="note")
         if entry.is_dir():
             result.add(path, "a directory: plnctl ignores it", level="note")
             continue
-        if name.endswith(TIE_SUFFIX):
+        if name.endswith(TIE_SUFFIX) and not entry.is_symlink():
             _check_mode(result, path)
         if name == SHARES_FILE:
             _check_shares(result, path)
@@ -124,7 +127,7 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
             _check_settings(result, path)
         elif name == PROFILE_FILE:
             _check_profile(result, path)
-        elif name.endswith(TIE_SUFFIX) and SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+        elif name.endswith(TIE_SUFFIX) and is_slug(name[: -len(TIE_SUFFIX)]):
             tie = _check_tie(result, path)
             if tie is not None:
                 ties.append((path, name[: -len(TIE_SUFFIX)], tie))
@@ -141,17 +144,39 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
 
 
 def _check_mode(result: Checkup, path: Path, *, directory: bool = False) -> None:
-    """Personal data: the directory is 0700 and files are 0600."""
+    """Personal data: the directory is 0700 and files are 0600.
+
+    The `chmod` advised never goes through a link: a linked data directory is
+    named by its real path, and a linked file gets a note instead (`_link_note`).
+    """
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
+        real = path.resolve(strict=True) if path.is_symlink() else path
+    except (OSError, RuntimeError):
         return
     if mode & 0o077:
         want = "700" if directory else "600"
         result.add(
             path,
-            f"others can read or change it (mode {mode:03o}); run: chmod {want} '{path}'",
+            f"others can read or change it (mode {mode:03o}); run: chmod {want} "
+            # Quoted for a shell, whatever the name holds.
+            "'" + str(real).replace("'", "'\\''") + "'",
         )
+
+
+def _link_note(path: Path) -> str:
+    """A linked file is read through its link but replaced when plnctl writes it."""
+    note = "a symbolic link: plnctl replaces it with a regular file when it writes it"
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return note
+    if mode & 0o077 and path.name.endswith(TIE_SUFFIX):
+        note += (
+            f"; the file it points to is open to others (mode {mode:03o}), and is yours to "
+            "change: a chmod through the link would change that file, wherever it is"
+        )
+    return note
 
 
 def toml_error_line(message: str) -> tuple[str, int | None]:
@@ -164,7 +189,10 @@ def toml_error_line(message: str) -> tuple[str, int | None]:
 
 def _read(result: Checkup, path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)[0]
+    except TieFileError as exc:
+        result.add(path, exc.problem)
+        return None
     except OSError as exc:
         result.add(path, _os_problem(exc))
         return None

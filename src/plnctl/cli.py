@@ -11,7 +11,9 @@ INTERNAL_ERROR = 70
 
 
 def _fail(message: str, code: int) -> None:
-    one_line = " ".join(message.split("\n"))
+    from plnctl.render.terminal import visible
+
+    one_line = visible(" ".join(message.split("\n")), one_line=True)
     print(f"plnctl: error: {one_line}", file=sys.stderr, flush=True)
     sys.exit(code)
 

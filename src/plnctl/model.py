@@ -103,8 +103,11 @@ class Tie(BaseModel):
 
 
 def check_name(name: str) -> str:
-    """Return the name stripped, or raise ValueError saying what is wrong."""
-    name = unicodedata.normalize("NFC", name).strip()
+    """Return the name stripped and without invisible characters (see
+    `text.invisible_removed`), or raise ValueError saying what is wrong."""
+    from plnctl.text import invisible_removed
+
+    name = invisible_removed(unicodedata.normalize("NFC", name)).strip()
     if not name:
         raise ValueError("a name cannot be empty")
     if len(name) > MAX_NAME:
@@ -148,8 +151,9 @@ _SEPARATORS = frozenset(".,'\"`\u2018\u2019\u201c\u201d")
 def name_key(name: str) -> str:
     """What two names must share to be the same tie.
 
-    Case, accents, spaces, dashes, dots, commas and quotes are ignored; other
-    symbols count, so `C`, `C++` and `C#` stay three ties. A name made only
+    Case, accents, spaces, dashes, dots, commas and quotes are ignored, and so are
+    invisible characters (zero-width joiners, direction marks, variation selectors);
+    other symbols count, so `C`, `C++` and `C#` stay three ties. A name made only
     of those (`...`) is compared as typed, ignoring case.
     """
     decomposed = unicodedata.normalize("NFKD", name).casefold()
@@ -158,8 +162,9 @@ def name_key(name: str) -> str:
         for c in decomposed
         if not unicodedata.combining(c)
         and not c.isspace()
-        and unicodedata.category(c) not in ("Pd", "Pc")
+        and unicodedata.category(c) not in ("Pd", "Pc", "Cf")
         and c not in _SEPARATORS
+        and not ("\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")
     )
     return key or name.casefold()
 

@@ -56,6 +56,19 @@ def resolve(query: str, names: Mapping[str, str]) -> str:
     raise UnknownTieError(f"no tie matches {text!r}{did_you_mean(text, names)}")
 
 
+def names_tie(query: str, slug: str, name: str) -> bool:
+    """Whether `query` names the tie `slug` called `name` by one of `resolve`'s rules."""
+    import unicodedata
+
+    from plnctl.model import slugify
+    from plnctl.text import invisible_removed
+
+    text = query.strip()
+    folded = text.casefold()
+    named = invisible_removed(unicodedata.normalize("NFC", name)).strip().casefold()
+    return text == slug or named.startswith(folded) or slug.startswith(slugify(text))
+
+
 def did_you_mean(text: str, names: Mapping[str, str]) -> str:
     by_folded = {name.casefold(): slug for slug, name in names.items()}
     pool = list(by_folded) + list(names)

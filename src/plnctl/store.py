@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -50,12 +51,16 @@ def resolve_data_dir(option: str | Path | None) -> Path:
     return Path(platformdirs.user_data_dir("plnctl", appauthor=False))
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> None:
+def atomic_write(
+    path: Path, data: bytes | Iterable[bytes], dir_fd: int | None = None, *, mode: int | None = None
+) -> None:
     """Replace `path` with `data`, or its pieces: the old content or the new, never half.
 
-    The new file is readable by its owner only, unless `mode` says otherwise.
+    The new file is readable by its owner only, unless `mode` says otherwise. With
+    `dir_fd`, `path` is a name in that open directory, which nothing can swap for
+    another while the file is written.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    fd, tmp = _temp_file(path, dir_fd)
     try:
         try:
             if mode is not None:
@@ -67,12 +72,32 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, mode: int | None 
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        if dir_fd is None:
+            os.replace(tmp, path)
+        else:
+            os.replace(tmp, path, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=dir_fd)
         raise
-    _fsync_dir(path.parent)
+    if dir_fd is None:
+        _fsync_dir(path.parent)
+    else:
+        with contextlib.suppress(OSError):
+            os.fsync(dir_fd)
+
+
+def _temp_file(path: Path, dir_fd: int | None) -> tuple[int, str]:
+    """A new private temporary file next to `path`: `.<name>.<random>.tmp`."""
+    if dir_fd is None:
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        name = f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        with contextlib.suppress(FileExistsError):
+            return os.open(name, flags, 0o600, dir_fd=dir_fd), name
 
 
 def _stage(path: Path, data: bytes, *, sync: bool) -> Path:
@@ -107,6 +132,18 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` and any missing parents, each readable by its owner only
+    (`Path.mkdir(parents=True)` gives parents the umask's mode, 0777 under umask 000)."""
+    missing = []
+    while not os.path.lexists(path) and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
 
 
 def describe_os_error(exc: OSError, path: Path) -> str:
@@ -165,10 +202,43 @@ def conflict_marker_line(text: str) -> int | None:
     return text.count("\n", 0, start.start()) + 1
 
 
+def read_regular(path: Path) -> tuple[bytes, os.stat_result]:
+    """A data file's bytes and its stat, taken before reading.
+
+    Only a regular file is read, and never waited on: a FIFO or a device put in
+    its place is refused, as is a file past the size limit (see `tomlguard`).
+    OSErrors (a missing file, permission denied) are the caller's to describe.
+    """
+    from plnctl.tomlguard import MAX_FILE_BYTES, TOO_LARGE
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise TieFileError(path, "is a directory, not a tie file")
+        if not stat.S_ISREG(st.st_mode):
+            raise TieFileError(path, "not a regular file (a pipe or a device?); plnctl reads none")
+        raw = b"" if st.st_size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
+    if st.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        raise TieFileError(path, f"not read: {TOO_LARGE}; {LIMITS_DOC}")
+    return raw, st
+
+
+LIMITS_DOC = "plnctl's limits for a file are in docs/data-safety.md"
+
+
 def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
-    """A TOML file's table and text; any failure is one TieFileError naming the file."""
+    """A TOML file's table and text; any failure is one TieFileError naming the file.
+
+    The text is first checked against plnctl's limits (`tomlguard`), so that no file
+    makes tomllib take gigabytes, the stack, or a number TOML cannot write back.
+    """
     import tomllib
 
+    from plnctl.tomlguard import MAX_FILE_BYTES, TOO_LARGE, LimitError, check, position
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise TieFileError(path, f"not read: {TOO_LARGE}; {LIMITS_DOC}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -176,13 +246,54 @@ def load_toml(path: Path, raw: bytes) -> tuple[dict[str, Any], str]:
     marker = conflict_marker_line(text)
     if marker is not None:
         raise TieFileError(path, CONFLICT_MARKERS.format(line=marker))
+    # A byte-order mark is not TOML, but some editors on Windows add one.
+    body = text.removeprefix("\ufeff")
     try:
-        # A byte-order mark is not TOML, but some editors on Windows add one.
-        return tomllib.loads(text.removeprefix("\ufeff")), text
+        stop = check(body)
+        if stop is None:
+            return tomllib.loads(body), text
+        # The check could not follow the text from `stop` on: tomllib reads only as far
+        # as it was checked, and says what is wrong there.
+        tomllib.loads(body[: _line_end(body, stop)])
+        line, column = position(body, stop)
+        raise TieFileError(
+            path, f"not read: plnctl cannot check this TOML (at line {line}, column {column})"
+        )
+    except LimitError as exc:
+        line, column = position(body, exc.offset)
+        raise TieFileError(
+            path, f"not read: {exc.problem} (at line {line}, column {column}); {LIMITS_DOC}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise TieFileError(path, f"not valid TOML: {exc}") from None
     except RecursionError:
         raise TieFileError(path, NESTED_TOO_DEEPLY) from None
+    except (ValueError, MemoryError) as exc:
+        raise TieFileError(path, f"not read: {type(exc).__name__}: {exc}") from None
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
+
+
+def check_writable(path: Path, data: bytes) -> None:
+    """Refuse to write what plnctl would refuse to read back."""
+    from plnctl.tomlguard import MAX_FILE_BYTES, TOO_LARGE, LimitError, check
+
+    problem = None
+    if len(data) > MAX_FILE_BYTES:
+        problem = TOO_LARGE
+    else:
+        try:
+            check(data.decode("utf-8"))
+        except LimitError as exc:
+            problem = exc.problem
+    if problem:
+        raise InvalidValueError(
+            f"cannot write {path}: it would be past plnctl's limits for a file ({problem}); "
+            f"nothing was changed ({LIMITS_DOC})"
+        )
 
 
 def check_schema(path: Path, data: dict[str, Any], current: int) -> None:
@@ -325,9 +436,9 @@ class Store:
 
     def path_for(self, slug: str) -> Path:
         """The file of a slug; a slug can never name anything outside the directory."""
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
-        if not SLUG_RE.match(slug):
+        if not is_slug(slug):
             raise InvalidValueError(
                 f"{slug!r} is not a valid tie slug (lowercase letters, digits and hyphens)"
             )
@@ -342,7 +453,7 @@ class Store:
         """Create the data directory, readable by its owner only."""
         self.check_dir()
         try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(self.root)
         except OSError as exc:
             raise DataDirError(
                 f"cannot create data directory: {describe_os_error(exc, self.root)}"
@@ -362,7 +473,7 @@ class Store:
         (`ann (conflicted copy).toml`, a ConflictCopyError) is reported this way,
         never ignored silently.
         """
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
         self.check_dir()
         try:
@@ -379,7 +490,7 @@ class Store:
             name = entry.name
             if not name.endswith(TIE_SUFFIX):
                 continue
-            if SLUG_RE.match(name[: -len(TIE_SUFFIX)]):
+            if is_slug(name[: -len(TIE_SUFFIX)]):
                 slugs.append(name[: -len(TIE_SUFFIX)])
             elif name.startswith(".") or not entry.is_file():
                 continue
@@ -390,21 +501,37 @@ class Store:
         return sorted(slugs), sorted(misnamed, key=lambda p: p.path)
 
     def exists(self, slug: str) -> bool:
-        return self.path_for(slug).is_file()
+        """Whether anything has the slug's file name: a FIFO or a directory there is
+        refused when read, and never written over."""
+        return os.path.lexists(self.path_for(slug))
 
     def read_bytes(self, slug: str) -> bytes:
+        return self.read_tie_file(slug)[0]
+
+    def read_tie_file(self, slug: str) -> tuple[bytes, os.stat_result]:
+        """A tie file's bytes, and its stat taken before reading them."""
         path = self.path_for(slug)
         try:
-            return path.read_bytes()
+            return read_regular(path)
         except FileNotFoundError:
             raise UnknownTieError(f"no tie {slug!r} in {self.root}") from None
-        except IsADirectoryError:
-            raise TieFileError(path, "is a directory, not a tie file") from None
         except OSError as exc:
             raise TieFileError(path, exc.strerror or str(exc)) from None
 
     def load(self, slug: str) -> Tie:
         return parse_tie(self.path_for(slug), self.read_bytes(slug))
+
+    def name_in(self, slug: str) -> object:
+        """The `name` a tie's file holds, read without parsing its events: top-level
+        keys come before the first table, so the lines above it are enough (unless a
+        line starting with `[` is inside a string; then the whole file is read)."""
+        path = self.path_for(slug)
+        raw = self.read_bytes(slug)
+        try:
+            data, _ = load_toml(path, raw.split(b"\n[", 1)[0])
+        except TieFileError:
+            data, _ = load_toml(path, raw)
+        return data.get("name")
 
     def load_all(self) -> tuple[list[tuple[str, Tie]], list[TieFileError]]:
         """Every readable tie, and one error for each file that could not be read."""
@@ -427,6 +554,7 @@ class Store:
         self.write_file(path, dump_tie(tie))
 
     def write_file(self, path: Path, data: bytes) -> None:
+        check_writable(path, data)
         self.ensure_dir()
         try:
             atomic_write(path, data)
@@ -520,7 +648,7 @@ class Store:
         """A TOML file of the data directory and its text, or None when there is none."""
         self.check_dir()
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path)[0]
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -630,10 +758,17 @@ class Store:
         self.ensure_dir()
         path = self.root / LOCK_FILE
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            # Never through a link: a `.lock` linked elsewhere would create a file there.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise DataDirError(
+                    f"{path} is a symbolic link; plnctl does not lock through one: remove it"
+                ) from None
             raise DataDirError(describe_os_error(exc, path)) from None
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise DataDirError(f"{path} is not a regular file; remove it")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -662,7 +797,7 @@ class Store:
     def _sweep_temp_files(self) -> None:
         """Remove what a killed writer left: tie files are only written under the lock,
         so while we hold it any temporary file of a tie or the share log is stale."""
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.root):
@@ -670,6 +805,6 @@ class Store:
                 if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
                     continue
                 target = name[1:].split(TIE_SUFFIX + ".", 1)[0]
-                if target == SHARES_FILE[: -len(TIE_SUFFIX)] or SLUG_RE.match(target):
+                if target == SHARES_FILE[: -len(TIE_SUFFIX)] or is_slug(target):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)

@@ -15,6 +15,24 @@ from plnctl.errors import InvalidValueError
 
 _SEPARATORS = str.maketrans("", "", "-_")
 
+# Characters that change how the text around them looks without being seen: the
+# bidirectional controls (U+202E shows `Invoice\u202egpj.exe` as "Invoiceexe.jpg"),
+# zero-width spaces and other invisible marks, and the line and paragraph separators,
+# which end a line where none is expected. Names lose them (`invisible_removed`), and
+# the terminal shows them as escapes (render.terminal.visible).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+ZERO_WIDTH = "\u00ad\u180e\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
+LINE_SEPARATORS = "\u2028\u2029"
+_INVISIBLE = str.maketrans(
+    {**dict.fromkeys(BIDI_CONTROLS + ZERO_WIDTH), **dict.fromkeys(LINE_SEPARATORS, " ")}
+)
+
+
+def invisible_removed(text: str) -> str:
+    """`text` without bidirectional controls and zero-width characters, and with line
+    and paragraph separators as spaces (zero-width joiners stay: emoji need them)."""
+    return text.translate(_INVISIBLE)
+
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     """Refuse control characters where a user cannot see them; keep the rest as typed."""

@@ -12,12 +12,19 @@ file is noticed and refused as a whole; it is then rebuilt from the tie files.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import marshal
+import os
+import stat
 import struct
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from plnctl.index.location import Warn, not_private, opened_dir, untrusted
 
 FORMAT = 4
 MAGIC = b"plnctl-index\n"
@@ -25,15 +32,39 @@ PIECE_ENTRIES = 4096
 PIECE_HEAD = struct.Struct("<II")
 
 
-def read_doc(path: Path, identity: tuple[Any, ...]) -> dict[str, Any] | None:
-    """The index written for `identity`, or None when missing, corrupt or foreign."""
-    import os
+def read_doc(
+    path: Path, identity: tuple[Any, ...], warn: Warn | None = None
+) -> dict[str, Any] | None:
+    """The index written for `identity`, or None when missing, corrupt or foreign.
 
-    try:
-        with open(path, "rb") as handle:
-            return _read_pieces(handle, os.fstat(handle.fileno()).st_size, identity)
-    except OSError:
-        return None
+    The file is opened without following a link and without waiting on a FIFO, and
+    read only when it is a regular file of this user's that no one else can write.
+    """
+    with opened_dir(path.parent, create=False, warn=warn) as dir_fd:
+        if dir_fd is None:
+            return None
+        try:
+            fd = os.open(path.name, _NO_SURPRISES | os.O_RDONLY, dir_fd=dir_fd)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP and warn is not None:
+                warn(untrusted(path, "it is a symbolic link"))
+            return None
+        with open(fd, "rb") as handle:
+            st = os.fstat(fd)
+            why = "it is not a regular file" if not stat.S_ISREG(st.st_mode) else not_private(st)
+            if why is not None:
+                if warn is not None:
+                    warn(untrusted(path, why))
+                return None
+            try:
+                return _read_pieces(handle, st.st_size, identity)
+            except OSError:
+                return None
+
+
+_NO_SURPRISES = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+# A temporary index file this old was left by a plnctl killed while writing it.
+STALE_TEMP_SECONDS = 600
 
 
 def _read_pieces(handle: BinaryIO, size: int, identity: tuple[Any, ...]) -> dict[str, Any] | None:
@@ -132,12 +163,36 @@ def write_index(
     seen_ns: int,
     entries: dict[str, Any],
     derived: tuple[Any, dict[str, Any]] = (None, {}),
+    warn: Warn | None = None,
 ) -> None:
     """Write the index atomically; a cache that cannot be written only costs time."""
     from plnctl.store import atomic_write
 
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(path, _pieces(identity, seen_ns, entries, derived))
-    except OSError:
-        pass
+    with opened_dir(path.parent, create=True, warn=warn) as dir_fd:
+        if dir_fd is None:
+            return
+        _sweep(dir_fd)
+        with contextlib.suppress(OSError):
+            atomic_write(Path(path.name), _pieces(identity, seen_ns, entries, derived), dir_fd)
+
+
+def forget(path: Path, warn: Warn | None = None) -> None:
+    """Remove the index: it said something its files do not, and is rebuilt next time."""
+    with opened_dir(path.parent, create=False, warn=warn) as dir_fd:
+        if dir_fd is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path.name, dir_fd=dir_fd)
+
+
+def _sweep(dir_fd: int) -> None:
+    """Remove the temporary files of index writes that were killed half way."""
+    from plnctl.store import TEMP_SUFFIX
+
+    too_old = time.time() - STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError), os.scandir(dir_fd) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".index-") and name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < too_old:
+                        os.unlink(name, dir_fd=dir_fd)

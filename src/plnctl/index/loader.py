@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from plnctl import __version__
 from plnctl.errors import TieFileError, UnknownTieError
 from plnctl.index.fileformat import FORMAT, read_doc, write_index
-from plnctl.index.location import index_path
+from plnctl.index.location import Warn, index_path
 from plnctl.index.records import (
     TieSummary,
     derived_of,
@@ -95,15 +95,8 @@ def identity_of(store: Store) -> tuple[Any, ...]:
 
 def _read_file(store: Store, slug: str) -> tuple[bytes, StatKey | None]:
     """A file's bytes, and its stat taken before reading, so a later change always shows."""
-    path = store.path_for(slug)
-    try:
-        with open(path, "rb") as handle:
-            key = _stat_key(os.fstat(handle.fileno()))
-            return handle.read(), key
-    except OSError:
-        # Let the store raise the error every other command would; if the
-        # file reads now after all, use it without caching it.
-        return store.read_bytes(slug), None
+    raw, st = store.read_tie_file(slug)
+    return raw, _stat_key(st)
 
 
 def _content_digest(raw: bytes) -> bytes:
@@ -196,6 +189,7 @@ def load_summaries(
     as_of: dt.date | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    warn: Warn | None = None,
 ) -> tuple[list[tuple[str, TieSummary]], list[TieFileError]]:
     """Like `Store.load_all`, from the index where it provably matches the files.
 
@@ -207,13 +201,16 @@ def load_summaries(
 
     With `as_of` and `settings`, each summary also carries its derived
     values, kept in the index for the last date and settings asked for.
+
+    `warn` is told when the cache is not this user's alone, and so is neither
+    read nor written (see `location`).
     """
     started_ns = time.time_ns()
     # A `.toml` file whose name is no slug is no tie, but never silently ignored.
     slugs, problems = store.listing()
     path = index_path(store.root)
     identity = identity_of(store)
-    doc = read_doc(path, identity)
+    doc = read_doc(path, identity, warn)
     seen_ns, old = (0, {}) if doc is None else (doc["seen_ns"], doc["ties"])
     old_for, old_derived = (None, {}) if doc is None else doc["derived"]
     trust_before = seen_ns - RACY_NS
@@ -313,5 +310,5 @@ def load_summaries(
                 changed = True
         derived = (wanted, values)
     if changed or entries.keys() != old.keys():
-        write_index(path, identity, started_ns, entries, derived)
+        write_index(path, identity, started_ns, entries, derived, warn)
     return result, problems

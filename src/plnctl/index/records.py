@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from plnctl.kinds import PINS, TIE_KINDS
+
 if TYPE_CHECKING:
     from plnctl.model import Tie
     from plnctl.settings import Settings
@@ -140,12 +142,27 @@ class TieSummary:
         """The events as the tie model sees them: (date, kind), in file order."""
         if self._moments is None:
             ordinals = array.array("i")
-            ordinals.frombytes(self.days)
+            days = self.days
+            # Whole ordinals only, each with a kind: `record_of` writes nothing else, but
+            # an index damaged on purpose must not stop a command.
+            whole = len(days) - len(days) % ordinals.itemsize
+            ordinals.frombytes(days if whole == len(days) else days[:whole])
             kinds = self.kinds.split("|") if self.kinds else []
+            if len(kinds) != len(ordinals):
+                events = min(len(kinds), len(ordinals))
+                del ordinals[events:], kinds[events:]
             missing = set(ordinals).difference(_dates)
+            no_day = set()
             for ordinal in missing:
-                _dates[ordinal] = dt.date.fromordinal(ordinal)
-            self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
+                try:
+                    _dates[ordinal] = dt.date.fromordinal(ordinal)
+                except ValueError:
+                    no_day.add(ordinal)  # an index damaged on purpose: the event is left out
+            if not no_day:
+                self._moments = list(zip(map(_dates.__getitem__, ordinals), kinds, strict=True))
+            else:
+                pairs = zip(ordinals, kinds, strict=True)
+                self._moments = [(_dates[o], k) for o, k in pairs if o not in no_day]
         return self._moments
 
     def topic_moments(self) -> list[TopicMoment]:
@@ -189,9 +206,92 @@ def record_of(tie: Tie) -> tuple[Any, ...]:
     )
 
 
+# What each field of a record, and of a derived record, holds when plnctl wrote it.
+_TEXT_OR_NONE = (str, type(None))
+_INT_OR_NONE = (int, type(None))
+_NUMBER = (int, float)
+_RECORD_TYPES: dict[str, Any] = {
+    "name": str,
+    "kind": str,
+    "url": _TEXT_OR_NONE,
+    "topics": list,
+    "tags": list,
+    "via": _TEXT_OR_NONE,
+    "every": _INT_OR_NONE,
+    "note": _TEXT_OR_NONE,
+    "pin": _TEXT_OR_NONE,
+    "added": _INT_OR_NONE,
+    "archived": bool,
+    "snoozed_until": _INT_OR_NONE,
+    "days": bytes,
+    "kinds": str,
+    "site_url": _TEXT_OR_NONE,
+    "learning": list,
+    "event_topics": list,
+    "medium": _TEXT_OR_NONE,
+    "email": _TEXT_OR_NONE,
+    "phone": _TEXT_OR_NONE,
+    "org": _TEXT_OR_NONE,
+    "position": _TEXT_OR_NONE,
+    "handle": _TEXT_OR_NONE,
+}
+_DERIVED_TYPES: dict[str, Any] = {
+    "score": _NUMBER,
+    "status": str,
+    "derived_status": str,
+    "weakened_on": _INT_OR_NONE,
+    "trend": str,
+    "first_event": _INT_OR_NONE,
+    "last_event": _INT_OR_NONE,
+    "days_since": _INT_OR_NONE,
+    "event_count": int,
+    "interval_days": _NUMBER,
+    "interval_source": str,
+    "overdue_ratio": (int, float, type(None)),
+    "band": str,
+    "given": _NUMBER,
+    "received": _NUMBER,
+    "p": _NUMBER,
+    "label": str,
+    "ladder": str,
+}
+# Every field has its type: a field added without one would go unchecked.
+assert set(_RECORD_TYPES) == set(Record._fields)
+assert set(_DERIVED_TYPES) == set(DerivedRecord._fields)
+
+
+def _typed(record: tuple[Any, ...], types: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    return all(isinstance(value, types[name]) for name, value in zip(fields, record, strict=True))
+
+
+_TIE_KINDS = frozenset(TIE_KINDS)
+_PINS = frozenset((*PINS, None))
+
+
+def _checked(raw: tuple[Any, ...]) -> Record:
+    """`raw` as a Record if it could have come from `record_of`, else TypeError.
+
+    The index lives in a directory only its owner can write, but it is a cache, never
+    an authority: a record damaged on purpose is read again from its file rather
+    than crash a command. Done on every warm run, so only what a command could trip
+    over is checked here; `moments` copes with events that do not add up.
+    """
+    record = Record._make(raw)
+    typed = _typed(record, _RECORD_TYPES, Record._fields)
+    if not (typed and record.kind in _TIE_KINDS and record.pin in _PINS):
+        raise TypeError("not a record plnctl wrote")
+    for labels in (record.topics, record.tags, record.learning):
+        "".join(labels)  # TypeError unless every label is text
+    for index, topics in record.event_topics:  # ValueError unless pairs
+        if not isinstance(index, int):
+            raise TypeError("not a record plnctl wrote")
+        "".join(topics)
+    return record
+
+
 def summary_of(raw: tuple[Any, ...]) -> TieSummary:
     """A summary from an index record; a tuple of the wrong shape raises TypeError."""
-    r = Record._make(raw)
+    r = _checked(raw)
     return TieSummary(
         name=r.name,
         kind=r.kind,
@@ -272,6 +372,8 @@ def derived_of(raw: tuple[Any, ...]) -> Derived:
     from plnctl.ties import Derived, Reciprocity
 
     r = DerivedRecord._make(raw)
+    if not _typed(r, _DERIVED_TYPES, DerivedRecord._fields):
+        raise TypeError("not a derived record plnctl wrote")
     return Derived(
         score=r.score,
         status=r.status,

@@ -71,6 +71,12 @@ class NetworkBase:
         # Told how far long work (reading thousands of files, an import) has got.
         self.on_progress = on_progress
         self.on_warn = on_warn
+        self._warned: set[str] = set()
+
+    def _warn_once(self, message: str) -> None:
+        if self.on_warn is not None and message not in self._warned:
+            self._warned.add(message)
+            self.on_warn(message)
 
     @contextmanager
     def _locked(self, message: str) -> Iterator[Change]:
@@ -121,8 +127,10 @@ class NetworkBase:
         from plnctl.index import load_summaries
 
         if as_of is None:
-            return load_summaries(self.store, progress=self.on_progress)
-        return load_summaries(self.store, as_of, self.settings, progress=self.on_progress)
+            return load_summaries(self.store, progress=self.on_progress, warn=self._warn_once)
+        return load_summaries(
+            self.store, as_of, self.settings, progress=self.on_progress, warn=self._warn_once
+        )
 
     def names(self) -> dict[str, str]:
         """slug -> name of every readable tie."""
@@ -130,16 +138,20 @@ class NetworkBase:
         return {slug: tie.name for slug, tie in ties}
 
     def find(self, query: str) -> str:
-        """Resolve TIE; an exact slug needs no scan of the directory."""
+        """Resolve TIE; an exact slug needs no scan of the directory.
+
+        A slug found by its name in the index is confirmed in its file: the index
+        is a cache, never an authority over which file a command writes.
+        """
         from plnctl.resolve import resolve
-        from plnctl.slug import SLUG_RE
+        from plnctl.slug import is_slug
 
         text = query.strip()
-        if SLUG_RE.match(text) and self.store.exists(text) and not self._numbered(text):
+        if is_slug(text) and self.store.exists(text) and not self._numbered(text):
             return text
         ties, problems = self.summaries()
         try:
-            return resolve(text, {slug: tie.name for slug, tie in ties})
+            return self._confirmed(text, resolve(text, {slug: tie.name for slug, tie in ties}))
         except UnknownTieError as exc:
             if not problems:
                 raise
@@ -159,6 +171,24 @@ class NetworkBase:
             other.startswith(prefix) and other[len(prefix) :].isdigit()
             for other in self.store.slugs()
         )
+
+    def _confirmed(self, text: str, slug: str) -> str:
+        """`slug` if its file holds a tie that `text` names; otherwise the index
+        said what the files do not: it is dropped, and the files themselves asked."""
+        from plnctl.index import forget, index_path
+        from plnctl.resolve import names_tie, resolve
+
+        try:
+            name = self.store.name_in(slug)
+        except TieFileError:
+            return slug  # the command that reads it says what is wrong with it
+        except UnknownTieError:
+            name = None
+        if isinstance(name, str) and names_tie(text, slug, name):
+            return slug
+        forget(index_path(self.store.root), self._warn_once)
+        ties, _ = self.ties()
+        return resolve(text, {other: tie.name for other, tie in ties})
 
     def tie(self, slug: str) -> Tie:
         return self.store.load(slug)

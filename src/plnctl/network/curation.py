@@ -98,6 +98,13 @@ class Curation(NetworkBase):
                         f"{path} changed while you were editing it; nothing was saved, your "
                         f"edit is kept in {copy}"
                     )
+                # Checked again under the lock: another tie may have taken the name meanwhile.
+                clash = self._name_clash(slug, tie)
+                if clash:
+                    keep_copy = True
+                    raise EditError(
+                        f"{clash.problem}; nothing was saved, your edit is kept in {copy}"
+                    )
                 self.store.save(slug, tie)
             return tie
         finally:
@@ -108,17 +115,23 @@ class Curation(NetworkBase):
         """The edited text as a tie, or a TieFileError saying what is wrong with it."""
         from plnctl.store import parse_tie
 
-        label = Path(f"{slug}.toml (your edit)")
-        tie = parse_tie(label, raw)
+        tie = parse_tie(_edit_label(slug), raw)
+        clash = self._name_clash(slug, tie)
+        if clash:
+            raise clash
+        return tie
+
+    def _name_clash(self, slug: str, tie: Tie) -> TieFileError | None:
+        """The error to give when another tie already has the edited tie's name."""
         others, _ = self.ties()
         clash = _name_taken(others, tie.name, but=slug)
-        if clash:
-            raise TieFileError(
-                label,
-                f"field 'name': {tie.name!r} is already the name of {clash[0]!r}; "
-                f"`plnctl merge {slug} {clash[0]}` folds two ties together",
-            )
-        return tie
+        if not clash:
+            return None
+        return TieFileError(
+            _edit_label(slug),
+            f"field 'name': {tie.name!r} is already the name of {clash[0]!r}; "
+            f"`plnctl merge {slug} {clash[0]}` folds two ties together",
+        )
 
     def rename(self, slug: str, new_name: str) -> Renamed:
         """Give a tie a new name and slug; its history moves along and `via`s follow it."""
@@ -223,6 +236,10 @@ class Curation(NetworkBase):
                     tie.snoozed_until = placement.until
                     self.store.save(placement.slug, tie)
         return plan, problems
+
+
+def _edit_label(slug: str) -> Path:
+    return Path(f"{slug}.toml (your edit)")
 
 
 def _name_taken(ties: Sequence[tuple[str, Tie]], name: str, but: str) -> tuple[str, Tie] | None:

@@ -40,7 +40,6 @@ class Tracking(NetworkBase):
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
-        via_slug = self.find(via) if via else None
         word, kind = kind, tie_kind(kind)
         if learning and kind != "person":
             raise InvalidValueError(
@@ -55,12 +54,13 @@ class Tracking(NetworkBase):
             topics=clean_labels(topics, "topic"),
             tags=clean_labels(tags, "tag"),
             learning=clean_labels(learning, "learning topic"),
-            via=via_slug,
             every=every,
             note=clean_text(note, "note", multiline=True) if note else None,
             added=self.today,
         )
         with self._locked(f"add {name}") as change:
+            # Under the lock: the tie `via` names may have gone while we waited for it.
+            tie.via = self.find(via) if via else None
             for slug, other in self.names().items():
                 if same_name(other, name):
                     raise DuplicateTieError(
@@ -123,13 +123,14 @@ class Tracking(NetworkBase):
             topics=clean_labels(topics, "topic"),
         )
         slug = self.find(query)
+        settings = self.settings  # a broken settings file stops the check-in before it writes
 
         def add_event(tie: Tie) -> None:
             tie.events.append(event)
             tie.snoozed_until = None  # any new event ends a snooze
 
         saved = self.modify(slug, add_event, f"checkin {slug}: {kind} on {day.isoformat()}")
-        return tie_view(slug, saved, self.today, self.settings), event
+        return tie_view(slug, saved, self.today, settings), event
 
     def share(
         self,

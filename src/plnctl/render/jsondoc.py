@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from plnctl.render.terminal import json_text
+
 if TYPE_CHECKING:
     from plnctl.activity import Activity
     from plnctl.checkup import Checkup
@@ -30,10 +32,10 @@ def print_json(doc: Any) -> None:
     for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):
         pieces.append(piece)
         if len(pieces) >= 65536:
-            sys.stdout.write("".join(pieces))
+            sys.stdout.write(json_text("".join(pieces)))
             pieces.clear()
     pieces.append("\n")
-    sys.stdout.write("".join(pieces))
+    sys.stdout.write(json_text("".join(pieces)))
 
 
 def print_json_list(items: Iterable[Any]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plnctl.render.terminal import say, warn, warn_skipped, write_lines
+from plnctl.render.terminal import on_terminal, say, warn, warn_skipped, write_lines
 
 if TYPE_CHECKING:
     from plnctl.checkup import Checkup, Finding
@@ -188,7 +188,7 @@ def export_text(text: str, output: Path | None, *, data_dir: Path, force: bool =
     from plnctl.store import atomic_write, describe_os_error
 
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(on_terminal(text))
         return
     path = output.expanduser()
     if path.is_dir():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
-import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from plnctl.text import BIDI_CONTROLS, LINE_SEPARATORS, ZERO_WIDTH
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,8 +31,8 @@ BAND_STYLE = {
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal: always stderr."""
-    print(f"plnctl: {message}", file=sys.stderr, flush=True)
+    """A message for the person at the terminal: always stderr, always one line."""
+    print(f"plnctl: {visible(message, one_line=True)}", file=sys.stderr, flush=True)
 
 
 def warn(message: str) -> None:
@@ -84,7 +86,7 @@ def ask(question: str, *, default: bool) -> bool:
     """A yes/no question on stderr, so stdout keeps only results; end of input is no."""
     hint = "[Y/n]" if default else "[y/N]"
     while True:
-        print(f"{question} {hint} ", end="", file=sys.stderr, flush=True)
+        print(f"{visible(question, one_line=True)} {hint} ", end="", file=sys.stderr, flush=True)
         line = sys.stdin.readline()
         if not line:
             print(file=sys.stderr)
@@ -102,8 +104,8 @@ def ask(question: str, *, default: bool) -> bool:
 
 
 def write_lines(lines: Iterable[str]) -> None:
-    """Plain result lines on stdout, in one write."""
-    text = "\n".join(lines)
+    """Plain result lines on stdout, in one write; each stays one line."""
+    text = "\n".join(visible(line, one_line=True) for line in lines)
     if text:
         sys.stdout.write(text + "\n")
 
@@ -203,13 +205,52 @@ def _rich_table(title: str | None) -> Table:
     )
 
 
-def visible(value: str) -> str:
-    """Text safe for a terminal: control characters (but tab and newline) as escapes."""
+# What must never reach a terminal as it is: control characters (C0, DEL and C1, whose
+# U+009B starts an escape sequence on many terminals), the characters that change the
+# direction or the lines of the text around them, zero-width characters, and the lone
+# surrogates that stand for bytes of a file name that are not UTF-8.
+_UNSAFE = f"\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}{ZERO_WIDTH}{LINE_SEPARATORS}\ud800-\udfff"
+_UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
+_UNSAFE_LINE_RE = re.compile(f"[{_UNSAFE}\n]")
+# JSON escapes C0 itself; what else it would print as it is, it writes as \uXXXX.
+_UNSAFE_JSON_RE = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}{ZERO_WIDTH}{LINE_SEPARATORS}]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # a byte of a file name that is not UTF-8
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(value: str, *, one_line: bool = False) -> str:
+    """Text safe for a terminal: the one escaping rule for everything plnctl prints.
+
+    Control characters (but tab, and newline unless `one_line`), direction controls,
+    zero-width characters, line separators and undecodable bytes become escapes such
+    as `\\x1b`, `\\x9b` and `\\u202e`; all other text, in any script, is shown as it is.
+    """
     if value.isprintable():
         return value
-    return "".join(
-        c if c in "\t\n" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in value
-    )
+    return (_UNSAFE_LINE_RE if one_line else _UNSAFE_RE).sub(_escape, value)
+
+
+def json_text(text: str) -> str:
+    """Encoded JSON made safe to print: lone surrogates (undecodable bytes of a file
+    name) always, and on a terminal what `visible` escapes, each as a JSON `\\uXXXX`."""
+    if text.isascii():
+        return text
+    text = _SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if _isatty(sys.stdout):
+        text = _UNSAFE_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+def on_terminal(text: str) -> str:
+    """Text for stdout, made visible when stdout is a terminal (exports, piped, stay
+    byte for byte)."""
+    return visible(text) if _isatty(sys.stdout) else text
 
 
 def styled(value: str, style: str | None) -> str:
