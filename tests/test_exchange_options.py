@@ -241,3 +241,18 @@ def test_a_feed_never_lands_on_a_person_and_two_feeds_with_one_title_are_two(
     assert urls == {"http://df.example/main", "http://df.example/index.xml"}
     again = cli.ok("import", str(path))
     assert again.out.splitlines()[-1] == "0 added, 0 updated, 3 skipped"
+
+
+def test_a_list_imported_via_a_tie_makes_it_a_scout(cli: Cli) -> None:
+    """Importing a friend's follows --via them credits them once one of those turns strong."""
+    cli.ok("add", "Ann Lee")
+    cli.ok("import", real("mastodon/following_accounts.csv"), "--via", "ann")
+    scouts = json.loads(cli.ok("scouts", "--json").out)["scouts"]
+    assert [(s["slug"], s["led_to"], s["became_strong"]) for s in scouts] == [
+        ("ann-lee", ["user-example-com", "user-test-com"], [])
+    ]
+    for day in ("2025-06-10", "2025-06-20", "2025-06-30"):
+        cli.ok("checkin", "user-test-com", "--kind", "converse", "--on", day)
+    scouts = json.loads(cli.ok("scouts", "--json").out)["scouts"]
+    assert scouts[0]["became_strong"] == ["user-test-com"]
+    assert "Ask Ann Lee whom they pay attention to" in cli.ok("scouts").out
