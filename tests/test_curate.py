@@ -197,9 +197,12 @@ def test_invalid_edit_at_a_terminal_answered_no(
     assert result.code == 1, result
     assert result.out == ""
     assert "Open the editor again? (no keeps the file as it was) [Y/n]" in result.err
-    assert result.err.splitlines()[-1].endswith(
-        "nothing was saved, " + str(cli.tie_file("ann-lee")) + " is unchanged"
+    last = result.err.splitlines()[-1]
+    assert (
+        f"nothing was saved, {cli.tie_file('ann-lee')} is unchanged; your edit is kept in " in last
     )
+    kept = Path(last.rsplit("your edit is kept in ", 1)[1])
+    assert 'kind = "robot"' in kept.read_text()  # the edit is not thrown away
     assert cli.tie_file("ann-lee").read_bytes() == before
     assert len(editor.runs()) == 1
 

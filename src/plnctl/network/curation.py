@@ -83,9 +83,11 @@ class Curation(NetworkBase):
                     break
                 except TieFileError as exc:
                     if not retry(exc.problem):
+                        # Your edit is not thrown away: it stays where you made it.
+                        keep_copy = True
                         raise EditError(
                             f"invalid edit of {slug}: {exc.problem}; nothing was saved, "
-                            f"{path} is unchanged"
+                            f"{path} is unchanged; your edit is kept in {copy}"
                         ) from None
             with self._locked(f"edit {slug}"):
                 try:

@@ -91,7 +91,8 @@ def archived(slug: str, archived: bool, changed: bool) -> None:
     if changed:
         write_lines([f"{'archived' if archived else 'unarchived'} {slug}"])
     else:
-        say(f"{slug} is already {'archived' if archived else 'not archived'}; nothing changed")
+        state = "is already archived" if archived else "is not archived"
+        say(f"{slug} {state}; nothing changed")
 
 
 def removed(slug: str) -> None:

@@ -162,22 +162,25 @@ def list_table(views: Sequence[TieView], *, total: int) -> None:
         return
     rows = []
     styles = []
+    marks = not plain()
     for v in views:
         d = v.derived
+        trend, trend_style = TREND_MARK.get(d.trend, (d.trend, None)) if marks else (d.trend, None)
+        notes = [note for note, on in (("pinned", v.tie.pin), ("archived", v.tie.archived)) if on]
         rows.append(
             [
                 v.slug,
                 visible(v.name),
                 v.tie.kind,
-                d.status + (" (pinned)" if v.tie.pin else ""),
+                d.status + (f" ({', '.join(notes)})" if notes else ""),
                 f"{d.score:.1f}",
-                d.trend,
+                trend,
                 ago(d.days_since),
                 d.band,
                 visible(", ".join(v.tie.topics)),
             ]
         )
-        styles.append((STATUS_STYLE.get(d.status), BAND_STYLE.get(d.band)))
+        styles.append((STATUS_STYLE.get(d.status), BAND_STYLE.get(d.band), trend_style))
     fitted_table(LIST_COLUMNS, rows, styles, STYLED_COLUMNS)
 
 
@@ -212,19 +215,20 @@ def fitted_table(
 
 # The columns of `list`, and the order they leave a narrowing terminal: kind
 # first (the name usually says it), then the score (the status says more),
-# topics, trend, band, and the slug; name, status and last engaged stay.
+# the slug (a name's start names a tie too, and names are what people read),
+# topics, trend and band; name, status and last engaged stay.
 LIST_COLUMNS = (
-    fit.Column("slug", drop=6),
-    fit.Column("name", shrink_to=12),
+    fit.Column("slug", drop=3),
+    fit.Column("name", shrink_to=16),
     fit.Column("kind", drop=1),
     fit.Column("status"),
     fit.Column("score", drop=2, justify="right"),
-    fit.Column("trend", drop=4),
+    fit.Column("trend", drop=5),
     fit.Column("last"),
-    fit.Column("band", drop=5),
-    fit.Column("topics", drop=3, shrink_to=10),
+    fit.Column("band", drop=6),
+    fit.Column("topics", drop=4, shrink_to=10),
 )
-STYLED_COLUMNS = {"status": 0, "band": 1}
+STYLED_COLUMNS = {"status": 0, "band": 1, "trend": 2}
 
 
 def _print_rows(
@@ -483,14 +487,17 @@ def shares_table(records: Sequence[ShareRecord]) -> None:
     if not records:
         out.print("Nothing shared yet: `plnctl share LINK --with TIE` logs what you pass along.")
         return
-    table = make_table()
-    for col in ("date", "what", "with", "from"):
-        table.add_column(col, overflow="fold")
-    for r in records:
-        table.add_row(
-            r.date.isoformat(),
-            styled(r.what, None),
-            ", ".join(r.with_) or "(public)",
-            r.from_ or "",
-        )
-    emit(out, table)
+    rows = [
+        [r.date.isoformat(), visible(r.what), ", ".join(r.with_) or "(public)", r.from_ or ""]
+        for r in records
+    ]
+    fitted_table(SHARE_COLUMNS, rows)
+
+
+# A link is shortened with `…` on a narrow terminal, never broken over two lines.
+SHARE_COLUMNS = (
+    fit.Column("date"),
+    fit.Column("what", shrink_to=20),
+    fit.Column("with", shrink_to=12),
+    fit.Column("from", drop=1, shrink_to=12),
+)
