@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except OverflowError:
         # Date arithmetic past year 1 or 9999, e.g. `--for 5000000` or an odd PLNCTL_TODAY.
-        _fail("a date falls outside the years 1 to 9999; use a nearer one", 1)
+        _fail(
+            "a date is too near year 1 or year 9999 for plnctl to count back or forward "
+            "from it; use a nearer one",
+            1,
+        )
     except OSError as exc:
         _fail(f"{exc.filename or ''} {exc.strerror or exc}".strip(), 1)
     except Exception as exc:

@@ -30,6 +30,10 @@ def publish(card: Card, fmt: str, output: Path | None, *, data_dir: Path, force:
     else:
         text = card_markdown(card)
     export_text(text, output, data_dir=data_dir, force=force)
+    if output is not None and str(output) != "-":
+        from plnctl.render.terminal import say
+
+        say(f"wrote your profile ({fmt}) to {output}")
 
 
 def card_json(card: Card) -> dict[str, Any]:
