@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import tomllib
 from pathlib import Path
 
 from hypothesis import given
@@ -23,6 +24,66 @@ NETNEWSWIRE = str(REAL / "opml" / "netnewswire-subs.opml")
 def shown(cli: Cli, typed: str) -> tuple[str, str]:
     doc = json.loads(cli.ok("show", typed, "--json").out)
     return doc["slug"], doc["name"]
+
+
+def test_feeds_sharing_a_title_become_ties_plnctl_can_name_and_doctor_accepts(
+    cli: Cli,
+) -> None:
+    result = cli.ok("import", NETNEWSWIRE)
+    lines = result.out.splitlines()
+    for line in (
+        "added  daring-fireball: Daring Fireball",
+        "added  daring-fireball-daringfireball-net-index-xml: "
+        "Daring Fireball (daringfireball.net/index.xml)",
+        "added  natasha-the-robot-natashatherobot-com-feed: "
+        "Natasha The Robot (natashatherobot.com/feed)",
+        "added  nshipster: NSHipster",
+        "added  nshipster-feeds-feedburner-com-nshipster: "
+        "NSHipster (feeds.feedburner.com/NSHipster)",
+        "added  doug-russell-www-getitdownonpaper-com-atom-xml: "
+        "Doug Russell (www.getitdownonpaper.com/atom.xml)",
+    ):
+        assert line in lines
+    assert len([w for w in result.err.splitlines() if "too, with another URL" in w]) == 4
+    assert (
+        "plnctl: warning: line 138 (NSHipster): nshipster is named 'NSHipster' too, with "
+        "another URL; added as 'NSHipster (feeds.feedburner.com/NSHipster)' "
+        "(nshipster-feeds-feedburner-com-nshipster)\n"
+    ) in result.err
+    assert cli.ok("doctor").out == "all 206 ties OK\n"
+    assert shown(cli, "nshipster") == ("nshipster", "NSHipster")
+    assert shown(cli, "NSHipster") == ("nshipster", "NSHipster")
+    assert shown(cli, "NSHipster (feeds") == (
+        "nshipster-feeds-feedburner-com-nshipster",
+        "NSHipster (feeds.feedburner.com/NSHipster)",
+    )
+    assert cli.read_tie("nshipster")["url"] == "http://nshipster.com/feed.xml"
+    second = cli.read_tie("nshipster-feeds-feedburner-com-nshipster")
+    assert (second["url"], second["tags"]) == ("http://feeds.feedburner.com/NSHipster", ["Weblogs"])
+    # Again: each feed is found by its URL, and the name given to it is not "kept yours".
+    again = cli.ok("import", NETNEWSWIRE)
+    assert again.out.splitlines()[-1] == "0 added, 0 updated, 206 skipped"
+    assert "kept yours" not in again.out
+    assert "named" not in again.err
+
+
+def test_an_entry_named_like_two_ties_already_gets_a_number(
+    cli: Cli, ties: Ties, tmp_path: Path
+) -> None:
+    ties.write("ann-lee", name="Ann Lee", email="ann@a.example")
+    cli.ok("add", "Ann Lee (ann@b.example)")
+    cards = tmp_path / "ann.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nEMAIL:ann@b.example\nEND:VCARD\n", encoding="utf-8"
+    )
+    result = cli.ok("import", str(cards))
+    assert result.out.splitlines()[0] == "added  ann-lee-2: Ann Lee (2)"
+    assert result.err == (
+        "plnctl: warning: card 1 (Ann Lee): ann-lee is named 'Ann Lee' too, with another "
+        "e-mail address; added as 'Ann Lee (2)' (ann-lee-2)\n"
+    )
+    assert cli.read_tie("ann-lee-2")["email"] == "ann@b.example"
+    assert cli.ok("doctor").out == "all 3 ties OK\n"
 
 
 def test_two_ties_of_one_name_are_each_reached_and_the_advice_never_circles(
@@ -92,3 +153,57 @@ def test_every_tie_is_reached_and_advice_always_leads_somewhere(names: dict[str,
             assert resolve(slug, names) == slug
         except AmbiguousTieError as exc:
             assert resolve(advice(exc.message)[0], names) == slug
+
+
+def test_a_csv_round_trip_keeps_feeds_that_share_a_site_or_a_title(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("import", NETNEWSWIRE)
+    sheet = tmp_path / "ties.csv"
+    cli.ok("export", "--format", "csv", "-o", str(sheet))
+    other = tmp_path / "other"
+    result = cli.ok("--data-dir", str(other), "import", str(sheet))
+    assert result.out.splitlines()[-1] == "206 added, 0 updated, 0 skipped"
+    assert result.err == ""
+    shape = tomllib.loads((other / "the-shape-of-everything.toml").read_text(encoding="utf-8"))
+    assert (shape["url"], shape["site_url"]) == (
+        "http://shapeof.com/rss.xml",
+        "http://shapeof.com/",
+    )
+    gus = tomllib.loads((other / "gus-s-weblog.toml").read_text(encoding="utf-8"))
+    assert (gus["url"], gus["site_url"]) == (
+        "http://gusmueller.com/blog/atom.xml",
+        "http://shapeof.com/",
+    )
+
+
+def test_a_csv_source_is_matched_by_its_feed_and_a_site_only_where_no_feed_is_known(
+    cli: Cli, ties: Ties, tmp_path: Path
+) -> None:
+    ties.write(
+        "gus-s-weblog",
+        name="Gus's weblog",
+        kind="source",
+        url="http://gus.example/atom.xml",
+        site_url="http://gus.example/",
+    )
+    ties.write("shape", name="Shape", kind="source", site_url="https://shape.example/")
+    sheet = tmp_path / "feeds.csv"
+    sheet.write_text(
+        "name,kind,url,site_url,tags\n"
+        "Gus's weblog,blog,http://gus.example/other.xml,,a\n"
+        "The Shape of Everything,site,,http://shape.example,b\n"
+        "Gus's site,site,,http://gus.example,c\n"
+        "Gus again,blog,https://gus.example/atom.xml/,,d\n",
+        encoding="utf-8",
+    )
+    result = cli.ok("import", str(sheet))
+    assert result.out.splitlines() == [
+        "added    gus-s-weblog-gus-example-other-xml: Gus's weblog (gus.example/other.xml)",
+        "updated  shape: Shape  (medium, tags; kept yours: name)",
+        "added    gus-s-site: Gus's site",
+        "updated  gus-s-weblog: Gus's weblog  (medium, tags; kept yours: name)",
+        "2 added, 2 updated, 0 skipped",
+    ]
+    assert cli.read_tie("gus-s-weblog")["tags"] == ["d"]
+    assert cli.ok("doctor").out == "all 4 ties OK\n"
