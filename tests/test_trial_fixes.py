@@ -9,6 +9,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -153,6 +154,96 @@ def test_every_tie_is_reached_and_advice_always_leads_somewhere(names: dict[str,
             assert resolve(slug, names) == slug
         except AmbiguousTieError as exc:
             assert resolve(advice(exc.message)[0], names) == slug
+
+
+PROFILE = """\
+schema_version = 1
+name = "Sam Rivera"
+about = "Teaches statistics"
+links = [
+    "https://sam.example.org",
+]
+
+[[learn]]
+topic = "Bayesian statistics"
+why = "for the course"
+added = 2025-06-01
+until = 2025-12-31
+
+[[teach]]
+topic = "Python"
+added = 2025-05-01
+
+[[projects]]
+name = "Open stats notes"
+url = "https://notes.example.org"
+"""
+
+
+def test_the_backup_holds_the_profile_and_restores_it_like_the_settings(
+    cli: Cli, data_dir: Path, tmp_path: Path
+) -> None:
+    cli.ok("add", "Ann Lee")
+    (data_dir / "_profile.toml").write_text(PROFILE, encoding="utf-8")
+    backup = tmp_path / "backup.json"
+    cli.ok("export", "-o", str(backup))
+    doc = json.loads(backup.read_text(encoding="utf-8"))
+    assert doc["version"] == 1
+    assert doc["profile"]["learn"] == [
+        {
+            "topic": "Bayesian statistics",
+            "why": "for the course",
+            "added": {"$date": "2025-06-01"},
+            "until": {"$date": "2025-12-31"},
+        }
+    ]
+    other = tmp_path / "other"
+    result = cli.ok("--data-dir", str(other), "import", str(backup))
+    assert result.out.splitlines()[-2:] == ["profile: restored", "1 added, 0 updated, 0 skipped"]
+    assert (other / "_profile.toml").read_text(encoding="utf-8") == PROFILE
+    assert "Bayesian statistics" in cli.ok("--data-dir", str(other), "profile").out
+    again = json.loads(cli.ok("--data-dir", str(other), "import", str(backup), "--json").out)
+    assert again["profile"] == "same"
+    # Yours differs: kept, never overwritten.
+    cli.ok("--data-dir", str(other), "teach", "R")
+    mine = (other / "_profile.toml").read_bytes()
+    result = cli.ok("--data-dir", str(other), "import", str(backup))
+    assert "profile: kept yours (the backup's differs)" in result.out.splitlines()
+    assert (other / "_profile.toml").read_bytes() == mine
+    assert cli.ok("--data-dir", str(other), "doctor").out == "1 tie OK\n"
+
+
+def test_a_backup_without_a_profile_restores_as_before(cli: Cli, tmp_path: Path) -> None:
+    backup = tmp_path / "old.json"
+    backup.write_text(
+        '{"format": "plnctl-backup", "version": 1, "settings": null, "shares": [],'
+        ' "ties": [{"slug": "ann-lee", "tie": {"name": "Ann Lee"}}]}',
+        encoding="utf-8",
+    )
+    doc = json.loads(cli.ok("import", str(backup), "--json").out)
+    assert (doc["counts"]["added"], doc["profile"]) == (1, None)
+    assert not (cli.data_dir / "_profile.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("profile", "error"),
+    [
+        ('{"learn": [{"why": "x"}]}', "invalid profile: field 'learn[0].topic'"),
+        ('{"schema_version": 9}', "the profile was written by a newer plnctl (schema_version 9)"),
+        ('"Sam"', "'profile' must be an object"),
+    ],
+)
+def test_a_backup_with_a_broken_profile_is_refused_whole(
+    cli: Cli, tmp_path: Path, profile: str, error: str
+) -> None:
+    backup = tmp_path / "bad.json"
+    backup.write_text(
+        f'{{"format": "plnctl-backup", "version": 1, "profile": {profile}, "ties": []}}',
+        encoding="utf-8",
+    )
+    err = cli.fails("import", str(backup)).err
+    assert err.startswith(f"plnctl: error: {backup}: {error}"), err
+    assert not cli.data_dir.exists()
 
 
 def test_a_csv_round_trip_keeps_feeds_that_share_a_site_or_a_title(

@@ -46,6 +46,7 @@ class Report:
     # What the import did that is worth knowing but not a problem.
     notes: list[str] = field(default_factory=list)
     settings: str | None = None  # "added", "kept" (yours differ), "same"; None: none in file
+    profile: str | None = None  # the same, for `_profile.toml`
     shares_added: int = 0
     dry_run: bool = False
 
