@@ -298,3 +298,18 @@ def test_a_csv_source_is_matched_by_its_feed_and_a_site_only_where_no_feed_is_kn
     ]
     assert cli.read_tie("gus-s-weblog")["tags"] == ["d"]
     assert cli.ok("doctor").out == "all 4 ties OK\n"
+
+
+def test_removing_a_label_a_tie_does_not_have_says_when_it_has_none(cli: Cli) -> None:
+    cli.ok("add", "Ann Lee", "--topic", "pedagogy")
+    for option, what in (
+        ("--remove-topic", "topic"),
+        ("--remove-tag", "tag"),
+        ("--remove-learning", "learning topic"),
+    ):
+        cli.ok("add", "Bob Stone")
+        err = cli.fails("set", "bob", option, "nope").err
+        assert err == f"plnctl: error: no {what} 'nope' to remove: it has none\n"
+        cli.ok("rm", "bob", "--yes")
+    err = cli.fails("set", "ann", "--remove-topic", "nope").err
+    assert err == "plnctl: error: no topic 'nope' to remove (has: pedagogy)\n"
