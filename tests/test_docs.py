@@ -80,6 +80,15 @@ def test_every_option_is_documented_in_its_section(name: str) -> None:
     assert not missing, f"docs/cli.md, section plnctl {name}: not documented: {missing}"
 
 
+@pytest.mark.parametrize("name", ["import", "export"])
+def test_every_format_is_in_the_format_option_row(name: str) -> None:
+    (option,) = [p for p in commands()[name].params if "--format" in p.opts]
+    lines = cli_sections()[name].splitlines()
+    (row,) = [line for line in lines if line.startswith("|") and "`--format`" in line]
+    missing = [c for c in option.type.choices if f"`{c}`" not in row]
+    assert not missing, f"docs/cli.md, plnctl {name}: --format does not list {missing}"
+
+
 def test_the_cli_reference_documents_no_command_that_does_not_exist() -> None:
     extra = set(cli_sections()) - set(commands())
     assert not extra, f"docs/cli.md documents commands plnctl does not have: {extra}"

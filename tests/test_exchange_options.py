@@ -224,23 +224,28 @@ def test_a_feed_never_lands_on_a_person_and_two_feeds_with_one_title_are_two(
     )
     result = cli.ok("import", str(path))
     assert result.out.splitlines() == [
-        "added    daring-fireball-2: Daring Fireball",
-        "added    daring-fireball-3: Daring Fireball",
+        "added    daring-fireball-df-example-main: Daring Fireball (df.example/main)",
+        "added    daring-fireball-df-example-index-xml: Daring Fireball (df.example/index.xml)",
         "skipped  line 4 (Not a feed): not a feed (no xmlUrl) and holds no feeds",
         "2 added, 0 updated, 1 skipped",
     ]
     assert result.err.splitlines() == [
-        "plnctl: warning: line 2 (Daring Fireball): 'Daring Fireball' has the name of "
-        "daring-fireball but another URL; added as daring-fireball-2",
-        "plnctl: warning: line 3 (Daring Fireball): 'Daring Fireball' has the name of "
-        "daring-fireball but another URL; added as daring-fireball-3",
+        "plnctl: warning: line 2 (Daring Fireball): daring-fireball is named "
+        "'Daring Fireball' too, with another URL; added as 'Daring Fireball (df.example/main)' "
+        "(daring-fireball-df-example-main)",
+        "plnctl: warning: line 3 (Daring Fireball): daring-fireball is named "
+        "'Daring Fireball' too, with another URL; added as "
+        "'Daring Fireball (df.example/index.xml)' (daring-fireball-df-example-index-xml)",
     ]
     person = cli.read_tie("daring-fireball")
     assert (person["kind"], person["url"]) == ("person", "https://df.example/about")
-    urls = {cli.read_tie(s)["url"] for s in ("daring-fireball-2", "daring-fireball-3")}
-    assert urls == {"http://df.example/main", "http://df.example/index.xml"}
+    assert cli.read_tie("daring-fireball-df-example-main")["url"] == "http://df.example/main"
+    feed = cli.read_tie("daring-fireball-df-example-index-xml")
+    assert feed["url"] == "http://df.example/index.xml"
+    assert cli.ok("doctor").out == "all 3 ties OK\n"
     again = cli.ok("import", str(path))
     assert again.out.splitlines()[-1] == "0 added, 0 updated, 3 skipped"
+    assert again.err == ""
 
 
 def test_a_list_imported_via_a_tie_makes_it_a_scout(cli: Cli) -> None:

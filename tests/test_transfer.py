@@ -136,6 +136,7 @@ def test_import_json_report(cli: Cli) -> None:
         "skipped": [],
         "unusable": [],
         "settings": None,
+        "profile": None,
         "shares_added": 0,
         "warnings": ["card 2 (noname@example.org): no FN or N; named by its e-mail address"],
         "notes": [],
@@ -481,6 +482,7 @@ def test_a_backup_is_made_valid_before_it_is_written_and_says_what_it_dropped(
         "format": "plnctl-backup",
         "version": 1,
         "settings": None,
+        "profile": None,
         "shares": [
             {"id": "s1", "what": "no date"},
             {"id": "s2", "date": "2025-01-01", "what": "kept", "mood": None},

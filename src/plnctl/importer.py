@@ -46,6 +46,7 @@ class Report:
     # What the import did that is worth knowing but not a problem.
     notes: list[str] = field(default_factory=list)
     settings: str | None = None  # "added", "kept" (yours differ), "same"; None: none in file
+    profile: str | None = None  # the same, for `_profile.toml`
     shares_added: int = 0
     dry_run: bool = False
 
@@ -68,10 +69,30 @@ def normalize_url(url: str) -> str:
     return f"{scheme}://{parts.netloc.lower()}{path}{query}"
 
 
+def url_label(url: str) -> str:
+    """A URL as a name shows it: host and path, no scheme and no final `/`."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    if not parts.netloc:
+        return text
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}{query}"
+
+
+def told_apart(name: str, given: str) -> bool:
+    """Whether `name` is `given` with what an import added to tell it from a namesake."""
+    return name.startswith(f"{given} (") and name.endswith(")")
+
+
 def kept_fields(target: Tie, incoming: Tie) -> list[str]:
     """The fields where `incoming` differs from a value `target` keeps."""
     kept = []
-    if name_key(target.name) != name_key(incoming.name):
+    if name_key(target.name) != name_key(incoming.name) and not told_apart(
+        target.name, incoming.name
+    ):
         kept.append("name")
     if target.kind != incoming.kind:
         kept.append("kind")
@@ -105,7 +126,7 @@ class Planner:
         # Unreadable files hold their slugs too: a new tie must not land on one.
         self.taken: set[str] = set(self.ties) | set(taken)
         self.numbers: dict[str, int] = {}  # the next number to try after a taken slug
-        self.by_url: dict[tuple[str, str], str] = {}  # url or site_url
+        self.by_site: dict[tuple[str, str], str] = {}  # site_url
         self.by_feed: dict[tuple[str, str], str] = {}  # url only
         self.by_handle: dict[str, str] = {}
         self.by_email: dict[str, str] = {}
@@ -125,9 +146,8 @@ class Planner:
     def _index(self, slug: str, tie: Tie) -> None:
         from plnctl.formats.fediverse import handle_key
 
-        for url in (tie.url, tie.site_url):
-            if url:
-                self.by_url.setdefault((tie.kind, normalize_url(url)), slug)
+        if tie.site_url:
+            self.by_site.setdefault((tie.kind, normalize_url(tie.site_url)), slug)
         if tie.url:
             self.by_feed.setdefault((tie.kind, normalize_url(tie.url)), slug)
         if tie.handle:
@@ -140,14 +160,15 @@ class Planner:
         """The tie here that `record` describes, or None for a new one.
 
         A backup is restored by slug (and name), so two ties that share a
-        name or a URL stay two. A feed, channel or profile is matched by its
-        URL, an account by its handle, a contact with an e-mail by that
-        address, and each by name only to a tie of its kind that has no URL
-        (handle, e-mail) yet: the same title on another feed is another
-        source, two John Smiths with two addresses are two people, and a
-        feed never lands on a person. Other
-        entries: a source by its feed or site URL, then by name; a person
-        by name only, since people often share an institution's URL.
+        name or a URL stay two. A feed, channel or profile (and any source
+        with a feed URL) is matched by its URL, an account by its handle, a
+        contact with an e-mail by that address, and each by name only to a
+        tie of its kind that has no URL (handle, e-mail) yet: the same title
+        on another feed is another source, two John Smiths with two
+        addresses are two people, and a feed never lands on a person. A
+        source with no feed URL is matched by its site to a source with no
+        feed URL either, then by name; a person by name only, since people
+        often share an institution's URL.
         """
         from plnctl.model import same_name
 
@@ -159,19 +180,20 @@ class Planner:
             # Restored before under another slug (its own was taken)?
             slug = self.by_name.get(name_key(tie.name))
             return slug if slug not in self.claimed else None
-        if record.identity == "url":
+        identity = self.identity(record)
+        if identity == "url":
             if tie.url:
                 slug = self.by_feed.get((tie.kind, normalize_url(tie.url)))
                 if slug:
                     return slug
             return self._by_name_if_free(tie, "url")
-        if record.identity == "email":
+        if identity == "email":
             if tie.email:
                 slug = self.by_email.get(tie.email.casefold())
                 if slug:
                     return slug
             return self._by_name_if_free(tie, "email")
-        if record.identity == "handle":
+        if identity == "handle":
             from plnctl.formats.fediverse import handle_key
 
             if tie.handle:
@@ -179,13 +201,18 @@ class Planner:
                 if slug:
                     return slug
             return self._by_name_if_free(tie, "handle")
-        if tie.kind == "source":
-            for url in (tie.url, tie.site_url):
-                if url:
-                    slug = self.by_url.get((tie.kind, normalize_url(url)))
-                    if slug:
-                        return slug
+        if tie.kind == "source" and tie.site_url:
+            slug = self.by_site.get((tie.kind, normalize_url(tie.site_url)))
+            if slug and self.ties[slug].url is None:
+                return slug
         return self.by_name.get(name_key(tie.name))
+
+    @staticmethod
+    def identity(record: Incoming) -> str:
+        """What identifies the entry: a source with a feed URL is that feed, whatever the file."""
+        if record.identity == "name" and record.tie.kind == "source" and record.tie.url:
+            return "url"
+        return record.identity
 
     def _by_name_if_free(self, tie: Tie, key: str) -> str | None:
         slug = self.by_name.get(name_key(tie.name))
@@ -211,6 +238,27 @@ class Planner:
         self.numbers[base] = number + 1
         return slug
 
+    def distinct_name(self, tie: Tie, identity: str) -> str:
+        """`tie`'s name with its URL (e-mail, handle) added, else with a number, to be free."""
+        import itertools
+
+        from plnctl.model import MAX_NAME, check_name
+
+        value = getattr(tie, identity, None) if identity in IDENTITY_WORDS else None
+        shown = url_label(value) if value and identity == "url" else value
+        labels = itertools.chain([shown] if shown else [], map(str, itertools.count(2)))
+        for label in labels:
+            suffix = f" ({label})"
+            if len(suffix) > MAX_NAME // 2:
+                continue
+            try:
+                name = check_name(tie.name[: MAX_NAME - len(suffix)].rstrip() + suffix)
+            except ValueError:
+                continue
+            if name_key(name) not in self.by_name:
+                return name
+        raise AssertionError("unreachable: the numbers never run out")
+
     def writable(self, slug: str) -> Tie:
         """The tie to change: a copy, so a dry run leaves what was loaded untouched."""
         if slug not in self.copied:
@@ -229,13 +277,17 @@ class Planner:
             tie.via = None  # resolved once every record is in
             if tie.added is None:
                 tie.added = self.today
+            namesake = None if record.slug else self.by_name.get(name_key(tie.name))
+            given = tie.name
+            if namesake is not None:
+                # One name, one tie: the second is told apart by what identifies it.
+                tie.name = self.distinct_name(tie, self.identity(record))
             slug = self.free_slug(tie.name, record.slug)
-            namesake = self.by_name.get(name_key(tie.name))
-            if namesake is not None and record.slug is None:
+            if namesake is not None:
                 self.warnings.append(
-                    f"{record.where}: {tie.name!r} has the name of {namesake} "
-                    f"but another {IDENTITY_WORDS.get(record.identity, 'URL')}; "
-                    f"added as {slug}"
+                    f"{record.where}: {namesake} is named {given!r} too, with another "
+                    f"{IDENTITY_WORDS.get(self.identity(record), 'URL')}; "
+                    f"added as {tie.name!r} ({slug})"
                 )
             self.taken.add(slug)
             self.ties[slug] = tie
@@ -262,10 +314,9 @@ class Planner:
         """An entry the file already gave: said per entry when it is spelled differently,
         else only counted (a feed filed in two folders is one feed with two tags)."""
         first = self.ties[slug]
-        key = {"url": "url", "handle": "handle", "email": "email"}.get(record.identity)
-        if record.tie.name == first.name and (
-            key is None or getattr(record.tie, key) == getattr(first, key)
-        ):
+        key = {"url": "url", "handle": "handle", "email": "email"}.get(self.identity(record))
+        same_name = record.tie.name == first.name or told_apart(first.name, record.tie.name)
+        if same_name and (key is None or getattr(record.tie, key) == getattr(first, key)):
             self.repeats += 1
             return
         self.warnings.append(

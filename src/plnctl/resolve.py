@@ -20,15 +20,18 @@ def resolve(query: str, names: Mapping[str, str]) -> str:
         raise InvalidValueError("an empty TIE names no tie: give a slug, a name or its start")
     folded = text.casefold()
     # One tie's slug and another's name, ignoring case (`C++` is `c`, `C` is `c-2`):
-    # either answer would be a guess.
+    # either answer would be a guess, unless the slug's own tie has that name too.
     slug = folded if folded in names else None
-    if slug is not None:
+    if slug is not None and names[slug].casefold() != folded:
         others = sorted(s for s, n in names.items() if s != slug and n.casefold() == folded)
-        if others:
+        # Say so only when the advice works; else the exact slug, then the name, wins.
+        if others and _advice_works(slug, others, names):
+            which = "the other" if len(others) == 1 else "the others"
+            slugs = "the slug " if len(others) == 1 else "the slugs "
             named = ", ".join(f"{names[s]!r} ({s})" for s in others)
             raise AmbiguousTieError(
                 f"{text!r} is the slug of {names[slug]!r} and the name of {named}: "
-                f"type {names[slug]!r} for the first, or the slug {others[0]} for the other"
+                f"type {names[slug]!r} for the first, or {slugs}{', '.join(others)} for {which}"
             )
     if text in names:
         return text
@@ -54,6 +57,20 @@ def resolve(query: str, names: Mapping[str, str]) -> str:
             f"{text!r} matches {len(matches)} ties: {shown}{more}; type more of the name"
         )
     raise UnknownTieError(f"no tie matches {text!r}{did_you_mean(text, names)}")
+
+
+def _advice_works(slug: str, others: list[str], names: Mapping[str, str]) -> bool:
+    """Whether typing `slug`'s name gives `slug`, and typing each of `others` gives it.
+
+    Advice that named an ambiguous name, or a slug some other tie is named,
+    would send the user back where they started.
+    """
+    folded = [(s, n.casefold()) for s, n in names.items()]
+    name = names[slug].casefold()
+    if name in names or sum(1 for _, n in folded if n == name) > 1:
+        return False
+    wanted = set(others)
+    return not any(n in wanted and n != s for s, n in folded)
 
 
 def names_tie(query: str, slug: str, name: str) -> bool:

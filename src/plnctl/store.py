@@ -713,13 +713,17 @@ class Store:
     def profile_path(self) -> Path:
         return self.root / PROFILE_FILE
 
+    def profile_doc(self) -> tuple[dict[str, Any], str] | None:
+        """`_profile.toml` as written and its text, or None when there is none."""
+        return self._read_doc(self.profile_path())
+
     def load_profile(self) -> Profile:
         """`_profile.toml`, checked; an empty profile when there is none yet."""
         from plnctl.profile import SCHEMA_VERSION, Profile, ProfileError, profile_from_dict
         from plnctl.tomlpos import line_of
 
         path = self.profile_path()
-        doc = self._read_doc(path)
+        doc = self.profile_doc()
         if doc is None:
             return Profile()
         data, text = doc

@@ -108,6 +108,7 @@ def edit_labels(
     for value in remove:
         kept = [v for v in result if label_key(v) != label_key(value)]
         if len(kept) == len(result):
-            raise InvalidValueError(f"no {what} {value!r} to remove (has: {', '.join(result)})")
+            has = f" (has: {', '.join(result)})" if result else ": it has none"
+            raise InvalidValueError(f"no {what} {value!r} to remove{has}")
         result = kept
     return union_labels(result, clean_labels(add, what))[0]

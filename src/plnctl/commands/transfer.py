@@ -178,7 +178,8 @@ def export(
     """Write your ties out for a feed reader, an address book, a spreadsheet, or as a backup.
 
     The JSON backup holds everything (every tie with its events and unknown
-    fields, the settings and the public share log); `plnctl import` restores it.
+    fields, the settings, your profile and the public share log); `plnctl import`
+    restores it.
 
     Example: plnctl export --format opml --output feeds.opml
     """

@@ -61,6 +61,7 @@ class Parsed:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     warnings: list[str] = field(default_factory=list)
     settings: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = None  # a backup's `_profile.toml`
     shares: list[dict[str, Any]] | None = None
 
 

@@ -1,4 +1,5 @@
-"""The JSON backup: every tie with all its fields and events, the settings and the share log.
+"""The JSON backup: every tie with all its fields and events, the settings, the profile
+and the share log.
 
 Nothing is lost: ids, hand-added fields and their TOML types come back as they
 were. Fields plnctl does not know may hold TOML dates and times, which JSON
@@ -97,6 +98,7 @@ def dump(
     settings: dict[str, Any] | None,
     shares: list[dict[str, Any]],
     today: dt.date,
+    profile: dict[str, Any] | None = None,
 ) -> str:
     from plnctl import __version__
 
@@ -106,6 +108,7 @@ def dump(
         "plnctl": __version__,
         "exported": today.isoformat(),
         "settings": None if settings is None else encode(settings),
+        "profile": None if profile is None else encode(profile),
         "shares": [_record(s, {"date"}) for s in shares],
         "ties": [{"slug": slug, "tie": tie_to_json(tie)} for slug, tie in ties],
     }
@@ -146,6 +149,7 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
             settings_from_dict(parsed.settings)
         except ValueError as exc:
             raise FormatError(f"{what}: invalid settings: {exc}") from None
+    parsed.profile = _profile(doc.get("profile"), what)
     shares = doc.get("shares", [])
     if not isinstance(shares, list) or not all(isinstance(s, dict) for s in shares):
         raise FormatError(f"{what}: 'shares' must be a list of objects")
@@ -187,6 +191,32 @@ def parse(data: bytes, what: str = "the backup") -> Parsed:
         parsed.warnings.extend(f"{what}, {where}: {problem}" for problem in dropped)
         parsed.records.append(Incoming(tie, where, slug=slug, via=tie.via))
     return parsed
+
+
+def _profile(value: Any, what: str) -> dict[str, Any] | None:
+    """The backup's `_profile.toml`, checked as plnctl checks the file; None when it has none
+    (a backup written before profiles were backed up has no `profile` at all)."""
+    from plnctl.profile import SCHEMA_VERSION, ProfileError, profile_from_dict
+
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise FormatError(f"{what}: 'profile' must be an object")
+    refused: list[str] = []
+    profile = tomlable(decode(value), "profile", refused)
+    if refused:
+        raise FormatError(f"{what}: invalid profile: {refused[0]}")
+    stored = profile.get("schema_version", SCHEMA_VERSION)
+    if isinstance(stored, int) and stored > SCHEMA_VERSION:
+        raise FormatError(
+            f"{what}: the profile was written by a newer plnctl (schema_version {stored}); "
+            "upgrade plnctl to restore it"
+        )
+    try:
+        profile_from_dict(profile)
+    except ProfileError as exc:
+        raise FormatError(f"{what}: invalid profile: {exc}") from None
+    return dict(profile)
 
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1

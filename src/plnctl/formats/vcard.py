@@ -401,7 +401,9 @@ def _tie(r: _Reader, name: str) -> Tie:
         if note and note not in notes:
             notes.append(note)
     organisation = _is_organisation(r)
-    medium = r.first(MEDIUM_PROPERTY) or ("organization" if organisation else None)
+    # plnctl writes a source's medium when it has one: a source without is a plain source.
+    ours = r.first("PRODID").startswith("-//plnctl//")
+    medium = r.first(MEDIUM_PROPERTY) or ("organization" if organisation and not ours else None)
     url, handle = _urls(r)
     return Tie(
         name=name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -81,14 +81,8 @@ class Exchange(NetworkBase):
             shares: list[dict[str, Any]] | None = None
             if parsed.shares:
                 shares, report.shares_added = union_shares(self.store.load_shares(), parsed.shares)
-            settings_doc: dict[str, Any] | None = None
-            if parsed.settings is not None:
-                mine = self.store.settings_doc()
-                if mine is None:
-                    report.settings = "added"
-                    settings_doc = parsed.settings
-                else:
-                    report.settings = "same" if mine[0] == parsed.settings else "kept"
+            report.settings, settings_doc = _restored(parsed.settings, self.store.settings_doc)
+            report.profile, profile_doc = _restored(parsed.profile, self.store.profile_doc)
             if dry_run or change is None:
                 return report
             change.message = (
@@ -102,6 +96,10 @@ class Exchange(NetworkBase):
                 self.store.save_shares(shares)
             if settings_doc is not None:
                 self.store.save_settings(settings_doc)
+            if profile_doc is not None:
+                from plnctl.profile import profile_from_dict
+
+                self.store.save_profile(profile_from_dict(profile_doc))
         return report
 
     def _write_import(self, writes: list[tuple[str, Tie, bool]]) -> None:
@@ -136,10 +134,11 @@ class Exchange(NetworkBase):
                     "a JSON backup holds every tie; --kind and --archived do not apply to it"
                 )
             _require_complete(problems)
-            settings = self.store.settings_doc()
+            settings, profile = self.store.settings_doc(), self.store.profile_doc()
             text = backup.dump(
                 sorted(ties, key=lambda pair: pair[0]),
                 settings=None if settings is None else settings[0],
+                profile=None if profile is None else profile[0],
                 shares=self.store.load_shares(),
                 today=self.today,
             )
@@ -202,6 +201,19 @@ class Exchange(NetworkBase):
             )
         with self._locked("demo: the sample network"):
             build(self.store, self.today)
+
+
+def _restored(
+    theirs: dict[str, Any] | None, read_mine: Callable[[], tuple[dict[str, Any], str] | None]
+) -> tuple[str | None, dict[str, Any] | None]:
+    """What a backup's settings (or profile) come to here, and what to write: restored
+    when you have none, never over yours."""
+    if theirs is None:
+        return None, None
+    mine = read_mine()
+    if mine is None:
+        return "added", theirs
+    return ("same" if mine[0] == theirs else "kept"), None
 
 
 def _require_complete(problems: Problems) -> None:

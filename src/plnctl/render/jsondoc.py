@@ -268,6 +268,7 @@ def import_report_json(report: Report, fmt: str, file: str) -> dict[str, Any]:
         "skipped": entries("skipped"),
         "unusable": [{"where": w, "reason": r} for w, r in report.unusable],
         "settings": report.settings,
+        "profile": report.profile,
         "shares_added": report.shares_added,
         "warnings": list(report.warnings),
         "notes": list(report.notes),

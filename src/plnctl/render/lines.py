@@ -152,9 +152,13 @@ def import_report(report: Report) -> None:
         lines.append(f"{verbs[outcome.action]:<{width}}  {outcome.slug}: {outcome.name}{detail}")
     for where, reason in report.unusable:
         lines.append(f"{verbs['skipped']:<{width}}  {where}: {reason}")
-    if report.settings:
-        state = {"added": "restored", "kept": "kept yours (the backup's differ)", "same": "same"}
-        lines.append(f"settings: {state[report.settings]}")
+    for what, state, differ in (
+        ("settings", report.settings, "differ"),
+        ("profile", report.profile, "differs"),
+    ):
+        if state:
+            told = {"added": "restored", "kept": f"kept yours (the backup's {differ})"}
+            lines.append(f"{what}: {told.get(state, state)}")
     if report.shares_added:
         lines.append(f"public shares: {report.shares_added} added")
     added, updated = report.count("added"), report.count("updated")
