@@ -77,6 +77,14 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+def _rewrite(fd: int, content: bytes) -> None:
+    """Replace the content of an open file, best effort (the lock file's mark)."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        if content:
+            os.pwrite(fd, content, 0)
+
+
 def describe_os_error(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"no space left on the device holding {path}; nothing was changed"
@@ -501,10 +509,44 @@ class Store:
             except OSError as exc:
                 # Some network file systems cannot lock at all.
                 raise DataDirError(f"cannot lock {path}: {exc.strerror or exc}") from None
-            self._sweep_temp_files()
-            yield
+            recorded = self._sweep_if_changed(fd)
+            try:
+                yield
+            except BaseException:
+                # Nothing is left half-written (atomic_write cleans up after
+                # itself), so the claim the lock file made still holds.
+                _rewrite(fd, recorded)
+                raise
+            _rewrite(fd, self._clean_mark())
         finally:
             os.close(fd)
+
+    def _clean_mark(self) -> bytes:
+        """What a clean release writes into the lock file: the directory's mtime."""
+        try:
+            return b"%d\n" % os.stat(self.root).st_mtime_ns
+        except OSError:
+            return b""
+
+    def _sweep_if_changed(self, fd: int) -> bytes:
+        """Sweep the directory for stale temporary files, unless it provably has none;
+        return what the lock file held.
+
+        A holder that releases the lock normally writes the directory's mtime
+        into the lock file; while held, the file is empty. The same mtime at
+        the next lock means no entry was added since a clean release, so no
+        file needs sweeping and the directory is not listed (thousands of ties
+        cost milliseconds to list). A writer killed while holding the lock
+        leaves the file empty: the next holder sweeps.
+        """
+        try:
+            recorded = os.pread(fd, 32, 0)
+            os.ftruncate(fd, 0)
+        except OSError:
+            recorded = b""
+        if not recorded or recorded != self._clean_mark():
+            self._sweep_temp_files()
+        return recorded
 
     def _sweep_temp_files(self) -> None:
         """Remove what a killed writer left: tie files are only written under the lock,

@@ -2,12 +2,16 @@
 
     MAGIC
     ("head", identity, seen_ns, derived_for)
-    ("ties", {slug: (stat, digest, record), ...})      one piece per PIECE_ENTRIES entries
-    ("derived", {slug: (derived record, total, giving), ...})
+    ("ties", {slug: (stat, digest, record), ...})      by slug, TIE_ENTRIES per piece
+    ("derived", {slug: (derived record, total, giving), ...})   PIECE_ENTRIES per piece
+    ("where", ((first slug, offset), ...))             where each ties piece starts
     ("end", number of tie entries, number of derived entries)
+    offset of the "where" piece (8 bytes)
 
 Each piece is headed by its length and a CRC-32 of it, so a torn or damaged
 file is noticed and refused as a whole; it is then rebuilt from the tie files.
+The ties pieces are small and in slug order, so one tie's entry is found by
+reading the head, the "where" piece and one ties piece (`read_entry`).
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"plnctl-index\n"
 PIECE_ENTRIES = 4096
+# Small enough that finding one tie's entry unpacks little; pieces are read in order anyway.
+TIE_ENTRIES = 256
 PIECE_HEAD = struct.Struct("<II")
+TRAILER = struct.Struct("<Q")
 
 
 def read_doc(path: Path, identity: tuple[Any, ...]) -> dict[str, Any] | None:
@@ -76,8 +83,10 @@ def _read_pieces(handle: BinaryIO, size: int, identity: tuple[Any, ...]) -> dict
                 parts[tag].update(piece[1])
             else:
                 parts[tag] = piece[1]
+        elif tag == "where" and len(piece) == 2:
+            continue
         elif tag == "end" and piece == ("end", len(parts["ties"]), len(parts["derived"])):
-            if left:
+            if left != TRAILER.size:
                 return None
             return {
                 "identity": head[1],
@@ -112,18 +121,88 @@ def _pieces(
         data = marshal.dumps(value)
         return PIECE_HEAD.pack(len(data), zlib.crc32(data)) + data
 
+    offset = len(MAGIC)
+    where: list[tuple[str, int]] = []
     yield MAGIC
-    yield piece(("head", identity, seen_ns, derived[0]))
-    for tag, items in (("ties", entries), ("derived", derived[1])):
-        batch: dict[str, Any] = {}
-        for slug, value in items.items():
-            batch[slug] = value
-            if len(batch) >= PIECE_ENTRIES:
-                yield piece((tag, batch))
-                batch = {}
-        if batch:
-            yield piece((tag, batch))
+    head = piece(("head", identity, seen_ns, derived[0]))
+    offset += len(head)
+    yield head
+    slugs = sorted(entries)
+    for start in range(0, len(slugs), TIE_ENTRIES):
+        batch = {slug: entries[slug] for slug in slugs[start : start + TIE_ENTRIES]}
+        data = piece(("ties", batch))
+        where.append((slugs[start], offset))
+        offset += len(data)
+        yield data
+    del slugs
+    batch = {}
+    for slug, value in derived[1].items():
+        batch[slug] = value
+        if len(batch) >= PIECE_ENTRIES:
+            data = piece(("derived", batch))
+            offset += len(data)
+            yield data
+            batch = {}
+    if batch:
+        data = piece(("derived", batch))
+        offset += len(data)
+        yield data
+    yield piece(("where", tuple(where)))
     yield piece(("end", len(entries), len(derived[1])))
+    yield TRAILER.pack(offset)
+
+
+def read_entry(path: Path, identity: tuple[Any, ...], slug: str) -> tuple[Any, ...] | None:
+    """One tie's entry (stat, digest, record), reading three small pieces of the index;
+    None when the index is missing, foreign or damaged there, or has no such entry."""
+    import bisect
+    import os
+
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if handle.read(len(MAGIC)) != MAGIC:
+                return None
+            head = _one_piece(handle)
+            if not (isinstance(head, tuple) and len(head) == 4 and head[:2] == ("head", identity)):
+                return None
+            if size < len(MAGIC) + TRAILER.size:
+                return None
+            handle.seek(size - TRAILER.size)
+            (offset,) = TRAILER.unpack(handle.read(TRAILER.size))
+            if not len(MAGIC) <= offset < size:
+                return None
+            handle.seek(offset)
+            where = _one_piece(handle)
+            if not (isinstance(where, tuple) and len(where) == 2 and where[0] == "where"):
+                return None
+            starts = [first for first, _ in where[1]]
+            at = bisect.bisect_right(starts, slug) - 1
+            if at < 0:
+                return None
+            handle.seek(where[1][at][1])
+            ties = _one_piece(handle)
+    except (OSError, TypeError, ValueError, struct.error):
+        return None
+    if not (isinstance(ties, tuple) and len(ties) == 2 and ties[0] == "ties"):
+        return None
+    entry = ties[1].get(slug) if isinstance(ties[1], dict) else None
+    return entry if isinstance(entry, tuple) else None
+
+
+def _one_piece(handle: BinaryIO) -> Any:
+    """The piece that starts where `handle` is; None when it is damaged."""
+    head = handle.read(PIECE_HEAD.size)
+    if len(head) != PIECE_HEAD.size:
+        return None
+    length, check = PIECE_HEAD.unpack(head)
+    data = handle.read(length)
+    if len(data) != length or zlib.crc32(data) != check:
+        return None
+    try:
+        return marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def write_index(
