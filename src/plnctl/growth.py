@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from plnctl.learning import Goal, LearningTie, TieSet, active_goals, all_ties, topic_index
@@ -65,9 +65,17 @@ class GoalHole:
 
 
 def goal_holes(
-    ties: TieSet, goals: Iterable[Goal], as_of: dt.date, settings: Settings
+    ties: TieSet,
+    goals: Iterable[Goal],
+    as_of: dt.date,
+    settings: Settings,
+    everyone: Callable[[], Iterable[LearningTie]] | None = None,
 ) -> tuple[GoalHole, ...]:
-    """Active goals flagged gap, no-people, single or quiet, in goal order."""
+    """Active goals flagged gap, no-people, single or quiet, in goal order.
+
+    `ties` need only hold the ties that name a goal's topic; the best scout is
+    then found among `everyone()` (by default, `ties`).
+    """
     index = topic_index(ties, as_of, settings)
     best: Scout | None = None
     looked = False
@@ -80,7 +88,7 @@ def goal_holes(
         candidates = tuple(weak[: settings.goal_candidates])
         if not candidates and not looked:
             # The best scout overall: it led you to the most ties that became strong.
-            found = scouts(index.ties)
+            found = scouts(index.ties if everyone is None else everyone())
             best, looked = (found[0] if found else None), True
         holes.append(
             GoalHole(goal, key, row.topic, row.flags, candidates, None if candidates else best)

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import errno
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -50,6 +49,8 @@ def resolve_data_dir(option: str | Path | None) -> Path:
 
 def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace `path` with `data`, or its pieces: the old content or the new, never half."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         try:

@@ -31,15 +31,18 @@ def review(
 
     Example: plnctl review --as-of 2w
     """
-    from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
     result, total, problems = network_of(ctx, quiet=json).review(when, show_all=show_all)
     warnings = warn_skipped(problems)
     if json:
+        from plnctl.render import jsondoc
+
         jsondoc.print_json(jsondoc.review_json(result, warnings))
     else:
+        from plnctl.render import tables
+
         tables.review_table(result, total=total, show_all=show_all, limit=limit)
 
 
@@ -96,7 +99,6 @@ def list_(
 
     Example: plnctl list --kind source --status strong
     """
-    from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
     network = network_of(ctx, quiet=json)
@@ -110,8 +112,12 @@ def list_(
     )
     warn_skipped(problems)
     if json:
+        from plnctl.render import jsondoc
+
         jsondoc.print_json_list(jsondoc.tie_json(v) for v in shown)
     else:
+        from plnctl.render import tables
+
         tables.list_table(shown, total=total)
 
 

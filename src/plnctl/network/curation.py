@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -62,6 +61,8 @@ class Curation(NetworkBase):
         """
         original = self.store.read_bytes(slug)
         path = self.store.path_for(slug)
+        import tempfile
+
         workdir = Path(tempfile.mkdtemp(prefix="plnctl-edit-"))
         copy = workdir / f"{slug}.toml"
         keep_copy = False

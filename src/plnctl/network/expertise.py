@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from plnctl.review import TieData
     from plnctl.routing import Recipient
     from plnctl.scout import Scout, ViaChain
+    from plnctl.settings import Settings
     from plnctl.topic import TopicRow, WhoKnows
 
 
@@ -112,15 +113,29 @@ class Expertise(NetworkBase):
         return found, problems
 
     def growth_of(self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date) -> Growth:
-        """Goals with holes, strong people ready for the next rung, promising weak ties."""
+        """Goals with holes, strong people ready for the next rung, promising weak ties.
+
+        Only the ties that can be in them are read as the learning model reads
+        them: those naming an active goal's topic (in their topics, what they
+        learn, or an event) and strong people. The best scout, asked for only
+        when a goal has no candidate, looks at every tie.
+        """
         from plnctl.growth import Growth, goal_holes, next_rung, promising
-        from plnctl.learning import topic_index
+        from plnctl.learning import active_goals, topic_index
 
         goals = self.goals()
         settings = self.settings
-        index = topic_index(self._as_learning(summaries, as_of), as_of, settings)
+        wanted = {key for key, _ in active_goals(goals, as_of)}
+        chosen = [(slug, s) for slug, s in summaries if _may_grow(s, wanted, as_of, settings)]
+        index = topic_index(self._as_learning(chosen, as_of), as_of, settings)
         return Growth(
-            goal_holes(index, goals, as_of, settings),
+            goal_holes(
+                index,
+                goals,
+                as_of,
+                settings,
+                everyone=lambda: self._as_learning(summaries, as_of),
+            ),
             next_rung(index, as_of, settings),
             promising(index, goals, as_of, settings),
         )
@@ -180,3 +195,37 @@ class Expertise(NetworkBase):
             key=lambda pair: (pair[1].casefold(), pair[0]),
         )
         return Lineage(chain, {other: s.name for other, s in ties}, tuple(led))
+
+
+def _may_grow(tie: TieData, goal_keys: set[str], as_of: dt.date, settings: Settings) -> bool:
+    """Whether a tie could be in a learning section: it names a goal's topic, or it is a
+    strong person still listening or commenting (see growth.py)."""
+    from plnctl.growth import NEXT_STEP
+    from plnctl.index import TieSummary
+    from plnctl.learning import topic_key
+
+    if tie.archived:
+        return False
+    if goal_keys:
+        named = [*tie.topics, *tie.learning]
+        if isinstance(tie, TieSummary):
+            named.extend(t for _, topics in tie.event_topics for t in topics)
+        else:
+            named.extend(t for event in tie.events for t in event.topics)
+        if any(_key(label, topic_key) in goal_keys for label in named):
+            return True
+    if tie.kind != "person":
+        return False
+    derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+    return derived is None or (derived.status == "strong" and derived.ladder in NEXT_STEP)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _key(label: str, topic_key: Callable[[str], str]) -> str:
+    """A label's topic key, each spelling worked out once: a network spells a few topics often."""
+    key = _KEYS.get(label)
+    if key is None:
+        key = _KEYS[label] = topic_key(label)
+    return key
