@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -186,6 +187,12 @@ def test_writes_to_vouched_files_do_not_build_the_model(cli: Cli) -> None:
     assert not imports_pydantic(cli, "share", "a post", "--with", "ann-lee", "--with", "ben")
     cli.ok("list")
     assert not imports_pydantic(cli, "set", "ann-lee", "--every", "14", "--add-tag", "x")
+    cli.ok("list")
+    shown = cli.ok("show", "ann-lee", "--all").out, cli.ok("show", "ann-lee", "--json").out
+    assert not imports_pydantic(cli, "show", "ann-lee")
+    shutil.rmtree(cli.data_dir.parent / "cache")  # read through the model: the same
+    assert imports_pydantic(cli, "show", "ann-lee")
+    assert (cli.ok("show", "ann-lee", "--all").out, cli.ok("show", "ann-lee", "--json").out) == shown
     ann, ben = read_tie(cli.data_dir, "ann-lee"), read_tie(cli.data_dir, "ben")
     assert "snoozed_until" not in ben
     assert [e.get("note") or e.get("what") for e in ben["events"]] == ["two", "a post"]

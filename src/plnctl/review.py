@@ -19,10 +19,14 @@ from plnctl.ties import (
 if TYPE_CHECKING:
     from plnctl.growth import GoalHole, Growth, Promising, Rung
     from plnctl.index import TieSummary
-    from plnctl.model import Tie
+    from plnctl.model import Event, Tie
+    from plnctl.tiefile import PlainEvent, PlainTie
 
-    # A whole tie file, or its summary from the index: both carry what review needs.
-    TieData = Tie | TieSummary
+    # A whole tie (from the model, or a file the index vouched for, read without it), or
+    # its summary from the index: each carries what review needs.
+    FullTie = Tie | PlainTie
+    FullEvent = Event | PlainEvent
+    TieData = Tie | PlainTie | TieSummary
 
 # Sections in the order docs/model.md gives them. A new section is a key here
 # and a title below: the screen lays out every section alike (render/tables.py).
@@ -52,11 +56,11 @@ class TieView:
         return self.tie.name
 
 
-def full_tie(v: TieView) -> Tie:
+def full_tie(v: TieView) -> FullTie:
     """The whole tie behind a view: showing a history needs each event's note and link."""
-    from plnctl.model import Tie
+    from plnctl.index import TieSummary
 
-    if not isinstance(v.tie, Tie):
+    if isinstance(v.tie, TieSummary):
         raise TypeError(f"{v.slug}: a summary from the index has no event details")
     return v.tie
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from plnctl.schema import SCHEMA_VERSION, TIE_FIELDS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from plnctl.index.records import Record, TieSummary
     from plnctl.store import Store
 
@@ -171,3 +173,81 @@ class Fields:
             fields.pop(name, None)
         else:
             fields[name] = value
+
+
+class PlainEvent:
+    """An event of a vouched file, with the attributes of the model's Event."""
+
+    __slots__ = ("date", "id", "kind", "link", "note", "role", "topics", "what")
+
+    def __init__(self, table: dict[str, Any], date: dt.date, kind: str, topics: list[str]) -> None:
+        self.id: str = table["id"]
+        self.date = date
+        self.kind = kind
+        self.note: str | None = table.get("note")
+        self.link: str | None = table.get("link")
+        self.what: str | None = table.get("what")
+        self.role: str | None = table.get("role")
+        self.topics = topics
+
+
+class PlainTie:
+    """A vouched tie file read without the model, with the attributes `show` reads of a Tie.
+
+    The fields come from the index record (the model's values); of each event,
+    the text fields the record does not keep come from the file, where the model
+    keeps them as they are.
+    """
+
+    def __init__(self, record: Record, events: list[PlainEvent]) -> None:
+        from plnctl.index.records import summary_of
+
+        summary = summary_of(tuple(record))
+        self.name = summary.name
+        self.kind = summary.kind
+        self.url = summary.url
+        self.site_url = summary.site_url
+        self.topics = summary.topics
+        self.tags = summary.tags
+        self.learning = summary.learning
+        self.via = summary.via
+        self.every = summary.every
+        self.note = summary.note
+        self.pin = summary.pin
+        self.added = summary.added
+        self.archived = summary.archived
+        self.snoozed_until = summary.snoozed_until
+        self.events = events
+
+    def moments(self) -> list[tuple[dt.date, str]]:
+        return [(e.date, e.kind) for e in self.events]
+
+    def topic_moments(self) -> list[tuple[dt.date, str, tuple[str, ...]]]:
+        return [(e.date, e.kind, tuple(e.topics)) for e in self.events]
+
+    def sorted_events(self) -> list[PlainEvent]:
+        return sorted(self.events, key=lambda e: e.date)
+
+
+def plain_tie(path: Path, raw: bytes, record: Record) -> PlainTie | None:
+    """The tie of vouched content `raw` without the model; None when it cannot be told."""
+    import tomllib
+
+    from plnctl.index.records import summary_of
+    from plnctl.store import _give_ids
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    _give_ids(path, data)
+    tables = data.get("events", [])
+    moments = summary_of(tuple(record)).moments()
+    if not isinstance(tables, list) or len(tables) != len(moments):
+        return None
+    topics = dict(record.event_topics)
+    events = [
+        PlainEvent(table, day, kind, list(topics.get(i, ())))
+        for i, (table, (day, kind)) in enumerate(zip(tables, moments, strict=True))
+    ]
+    return PlainTie(record, events)

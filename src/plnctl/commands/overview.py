@@ -60,15 +60,17 @@ def show(
 
     Example: plnctl show ann --as-of 2025-06-30
     """
-    from plnctl.render import jsondoc, tables, topiclists
-
     when = as_of_date(as_of)
     network = network_of(ctx, quiet=json)
     v = network.view(network.find(tie), when)
     lineage = network.lineage(v.slug)
     if json:
+        from plnctl.render import jsondoc
+
         jsondoc.print_json(jsondoc.show_json(v, when, lineage))
     else:
+        from plnctl.render import tables, topiclists
+
         tables.show_panel(
             v, when, network.settings, topiclists.lineage_lines(lineage), show_all=show_all
         )
