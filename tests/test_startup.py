@@ -71,6 +71,12 @@ def test_warm_review_and_list_never_import_pydantic(cli: Cli) -> None:
         modules = imported(*args)
         assert "plnctl" in modules
         assert "pydantic" not in modules, args
+    # Without goals, nor strong people to move up a rung, review needs no learning model.
+    learning = {"plnctl.learning", "plnctl.topic", "plnctl.scout", "plnctl.profile"}
+    assert not imported_modules("review").intersection(learning)
+    # Plain output of review and list needs neither rich nor the JSON encoder.
+    for args in (["review"], ["list"]):
+        assert not imported(*args).intersection({"rich", "json"}), args
 
 
 def command_modules(modules: set[str]) -> set[str]:

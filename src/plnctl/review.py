@@ -66,9 +66,9 @@ def full_tie(v: TieView) -> FullTie:
 
 
 def tie_view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
-    from plnctl.index import TieSummary
-
-    derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+    # Only an index summary keeps derived values (asked without an import: once per tie).
+    kept = getattr(tie, "derived_as_of", None)
+    derived = None if kept is None else kept(as_of, settings)
     if derived is None:
         derived = derive(tie.moments(), as_of, settings, every=tie.every, pin=tie.pin)
     return TieView(slug=slug, tie=tie, derived=derived)
@@ -149,8 +149,6 @@ def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None
     d = v.derived
     reasons: list[str] = []
     section: str | None = None
-    last = f"last engaged {_days(d.days_since)}"
-    interval = f"every ~{_fmt_days(d.interval_days)} expected"
     slipped = (
         d.status == "weak"
         and d.weakened_on is not None
@@ -159,28 +157,36 @@ def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None
     )
     if d.band == "dormant" or d.status == "dormant":
         section = "dormant"
-        reasons.append(f"dormant: {last}")
+        reasons.append(f"dormant: {_last(d)}")
     elif d.status == "strong" and (d.band in ("overdue", "lapsing") or d.trend == "fading"):
         section = "at-risk"
         if d.band in ("overdue", "lapsing"):
-            reasons.append(f"strong tie {d.band}: {last}, {interval}")
+            reasons.append(f"strong tie {d.band}: {_last(d)}, {_interval(d)}")
         if d.trend == "fading":
             reasons.append("fading: engaging less than in the months before")
     elif slipped:
         section = "at-risk"
         reasons.append(
             f"slipped from strong to weak on {d.weakened_on.isoformat() if d.weakened_on else '?'}"
-            f" ({last})"
+            f" ({_last(d)})"
         )
     elif d.status == "weak" and d.band in ("due", "overdue", "lapsing"):
         section = "due"
-        reasons.append(f"{d.band}: {last}, {interval}")
+        reasons.append(f"{d.band}: {_last(d)}, {_interval(d)}")
     if v.tie.kind == "person" and d.reciprocity.label == "taking":
         reasons.append(
             f"taking: received {d.reciprocity.received:.1f} against given {d.reciprocity.given:.1f}"
         )
         section = section or "taking"
     return section, reasons
+
+
+def _last(d: Derived) -> str:
+    return f"last engaged {_days(d.days_since)}"
+
+
+def _interval(d: Derived) -> str:
+    return f"every ~{_fmt_days(d.interval_days)} expected"
 
 
 def _fmt_days(value: float) -> str:

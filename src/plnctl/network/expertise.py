@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,6 +65,8 @@ class Expertise(NetworkBase):
 
     def goals(self) -> list[Goal]:
         """Your learning goals, done and dropped ones too (`_profile.toml`)."""
+        if not self.store.profile_path().exists():
+            return []  # no profile yet: nothing to read, nor its model to import
         return self.store.load_profile().learn
 
     def _index(self, as_of: dt.date) -> tuple[TopicIndex, Problems]:
@@ -112,21 +114,28 @@ class Expertise(NetworkBase):
         found = route(index, wanted, as_of, self.settings, include_sources=include_sources)
         return found, problems
 
-    def growth_of(self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date) -> Growth:
-        """Goals with holes, strong people ready for the next rung, promising weak ties.
+    def growth_of(self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date) -> Growth | None:
+        """Goals with holes, strong people ready for the next rung, promising weak ties;
+        None when no tie can be in them and there is no goal.
 
         Only the ties that can be in them are read as the learning model reads
         them: those naming an active goal's topic (in their topics, what they
         learn, or an event) and strong people. The best scout, asked for only
         when a goal has no candidate, looks at every tie.
         """
-        from plnctl.growth import Growth, goal_holes, next_rung, promising
-        from plnctl.learning import active_goals, topic_index
-
         goals = self.goals()
         settings = self.settings
-        wanted = {key for key, _ in active_goals(goals, as_of)}
+        wanted: set[str] = set()
+        if goals:
+            from plnctl.learning import active_goals
+
+            wanted = {key for key, _ in active_goals(goals, as_of)}
         chosen = [(slug, s) for slug, s in summaries if _may_grow(s, wanted, as_of, settings)]
+        if not chosen and not wanted:
+            return None
+        from plnctl.growth import Growth, goal_holes, next_rung, promising
+        from plnctl.learning import topic_index
+
         index = topic_index(self._as_learning(chosen, as_of), as_of, settings)
         return Growth(
             goal_holes(
@@ -202,7 +211,6 @@ def _may_grow(tie: TieData, goal_keys: set[str], as_of: dt.date, settings: Setti
     strong person still listening or commenting (see growth.py)."""
     from plnctl.growth import NEXT_STEP
     from plnctl.index import TieSummary
-    from plnctl.learning import topic_key
 
     if tie.archived:
         return False
@@ -212,7 +220,7 @@ def _may_grow(tie: TieData, goal_keys: set[str], as_of: dt.date, settings: Setti
             named.extend(t for _, topics in tie.event_topics for t in topics)
         else:
             named.extend(t for event in tie.events for t in event.topics)
-        if any(_key(label, topic_key) in goal_keys for label in named):
+        if any(_key(label) in goal_keys for label in named):
             return True
     if tie.kind != "person":
         return False
@@ -223,9 +231,11 @@ def _may_grow(tie: TieData, goal_keys: set[str], as_of: dt.date, settings: Setti
 _KEYS: dict[str, str] = {}
 
 
-def _key(label: str, topic_key: Callable[[str], str]) -> str:
+def _key(label: str) -> str:
     """A label's topic key, each spelling worked out once: a network spells a few topics often."""
     key = _KEYS.get(label)
     if key is None:
+        from plnctl.learning import topic_key
+
         key = _KEYS[label] = topic_key(label)
     return key
