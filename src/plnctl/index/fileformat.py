@@ -4,14 +4,16 @@
     ("head", identity, seen_ns, derived_for)
     ("ties", {slug: (stat, digest, record), ...})      by slug, TIE_ENTRIES per piece
     ("derived", {slug: (derived record, total, giving), ...})   PIECE_ENTRIES per piece
-    ("where", ((first slug, offset), ...))             where each ties piece starts
+    ("names", {slug: (stat, name, via), ...})          for lookups by name, and of `via`
+    ("where", ((first slug, offset), ...), names offset) where each ties piece starts
     ("end", number of tie entries, number of derived entries)
     offset of the "where" piece (8 bytes)
 
 Each piece is headed by its length and a CRC-32 of it, so a torn or damaged
 file is noticed and refused as a whole; it is then rebuilt from the tie files.
 The ties pieces are small and in slug order, so one tie's entry is found by
-reading the head, the "where" piece and one ties piece (`read_entry`).
+reading the head, the "where" piece and one ties piece (`read_entry`), and
+every tie's name by reading the names piece (`read_names`).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def _read_pieces(handle: BinaryIO, size: int, identity: tuple[Any, ...]) -> dict
                 parts[tag].update(piece[1])
             else:
                 parts[tag] = piece[1]
-        elif tag == "where" and len(piece) == 2:
+        elif tag in ("names", "where") and len(piece) in (2, 3):
             continue
         elif tag == "end" and piece == ("end", len(parts["ties"]), len(parts["derived"])):
             if left != TRAILER.size:
@@ -147,35 +149,81 @@ def _pieces(
         data = piece(("derived", batch))
         offset += len(data)
         yield data
-    yield piece(("where", tuple(where)))
+    names = {slug: known for slug, entry in entries.items() if (known := _head(entry))}
+    data = piece(("names", names))
+    del names
+    names_at = offset
+    offset += len(data)
+    yield data
+    yield piece(("where", tuple(where), names_at))
     yield piece(("end", len(entries), len(derived[1])))
     yield TRAILER.pack(offset)
+
+
+def _head(entry: Any) -> tuple[bytes, str, str | None] | None:
+    """(stat, name, via) of a tie entry (see records.Record: name first, via sixth)."""
+    try:
+        stat, _, record = entry
+        name, via = record[0], record[5]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+    return (stat, name, via) if isinstance(name, str) else None
+
+
+def _where(handle: BinaryIO, identity: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
+    """The head piece (checked against `identity`) and the "where" piece, found by the trailer."""
+    import os
+
+    size = os.fstat(handle.fileno()).st_size
+    if handle.read(len(MAGIC)) != MAGIC:
+        return None
+    head = _one_piece(handle)
+    if not (isinstance(head, tuple) and len(head) == 4 and head[:2] == ("head", identity)):
+        return None
+    if size < len(MAGIC) + TRAILER.size:
+        return None
+    handle.seek(size - TRAILER.size)
+    (offset,) = TRAILER.unpack(handle.read(TRAILER.size))
+    if not len(MAGIC) <= offset < size:
+        return None
+    handle.seek(offset)
+    where = _one_piece(handle)
+    if not (isinstance(where, tuple) and len(where) == 3 and where[0] == "where"):
+        return None
+    return head, where
+
+
+def read_names(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]] | None:
+    """(when the index last looked at the files, slug -> (stat, name, via)) from the names piece;
+    None when the index is missing, foreign or damaged there."""
+    try:
+        with open(path, "rb") as handle:
+            found = _where(handle, identity)
+            if found is None:
+                return None
+            head, where = found
+            handle.seek(where[2])
+            names = _one_piece(handle)
+    except (OSError, TypeError, ValueError, struct.error):
+        return None
+    if not (isinstance(names, tuple) and len(names) == 2 and names[0] == "names"):
+        return None
+    if not (isinstance(names[1], dict) and isinstance(head[2], int)):
+        return None
+    return head[2], names[1]
 
 
 def read_entry(path: Path, identity: tuple[Any, ...], slug: str) -> tuple[Any, ...] | None:
     """One tie's entry (stat, digest, record), reading three small pieces of the index;
     None when the index is missing, foreign or damaged there, or has no such entry."""
     import bisect
-    import os
 
     try:
         with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if handle.read(len(MAGIC)) != MAGIC:
+            found = _where(handle, identity)
+            if found is None:
                 return None
-            head = _one_piece(handle)
-            if not (isinstance(head, tuple) and len(head) == 4 and head[:2] == ("head", identity)):
-                return None
-            if size < len(MAGIC) + TRAILER.size:
-                return None
-            handle.seek(size - TRAILER.size)
-            (offset,) = TRAILER.unpack(handle.read(TRAILER.size))
-            if not len(MAGIC) <= offset < size:
-                return None
-            handle.seek(offset)
-            where = _one_piece(handle)
-            if not (isinstance(where, tuple) and len(where) == 2 and where[0] == "where"):
-                return None
+            _, where = found
             starts = [first for first, _ in where[1]]
             at = bisect.bisect_right(starts, slug) - 1
             if at < 0:

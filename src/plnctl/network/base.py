@@ -74,7 +74,12 @@ class NetworkBase:
         return load_summaries(self.store, as_of, self.settings, progress=self.on_progress)
 
     def names(self) -> dict[str, str]:
-        """slug -> name of every readable tie."""
+        """slug -> name of every readable tie (from the index's names when they match)."""
+        from plnctl.index.loader import load_heads
+
+        heads = load_heads(self.store)
+        if heads is not None:
+            return {slug: head.name for slug, head in heads.items()}
         ties, _ = self.summaries()
         return {slug: tie.name for slug, tie in ties}
 
@@ -86,6 +91,11 @@ class NetworkBase:
         text = query.strip()
         if SLUG_RE.match(text) and self.store.exists(text):
             return text
+        from plnctl.index.loader import load_heads
+
+        heads = load_heads(self.store)  # None when some file needs reading, or is no tie
+        if heads is not None:
+            return resolve(text, {slug: head.name for slug, head in heads.items()})
         ties, problems = self.summaries()
         try:
             return resolve(text, {slug: tie.name for slug, tie in ties})

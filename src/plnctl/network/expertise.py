@@ -11,6 +11,7 @@ from plnctl.network.base import NetworkBase, Problems
 
 if TYPE_CHECKING:
     from plnctl.growth import Growth
+    from plnctl.index.loader import Head
     from plnctl.learning import LearningTie, TopicIndex
     from plnctl.profile import Card, Goal, Profile
     from plnctl.review import TieData
@@ -194,9 +195,12 @@ class Expertise(NetworkBase):
 
         Read from the index without deriving anything: `show` stays quick.
         """
+        from plnctl.index.loader import load_heads
         from plnctl.scout import via_chain
 
-        ties, _ = self.summaries()
+        heads = load_heads(self.store)
+        ties: Sequence[tuple[str, TieData | Head]]
+        ties = list(heads.items()) if heads is not None else self.summaries()[0]
         by_slug = dict(ties)
         chain = via_chain(slug, by_slug) if slug in by_slug else None
         led = sorted(
