@@ -37,7 +37,7 @@ class Tracking(NetworkBase):
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
         from plnctl.kinds import tie_kind
-        from plnctl.model import Tie, same_name, slugify, unique_slug
+        from plnctl.model import Tie, name_key, slugify, unique_slug
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
@@ -60,9 +60,10 @@ class Tracking(NetworkBase):
             note=clean_text(note, "note", multiline=True) if note else None,
             added=self.today,
         )
+        key = name_key(name)  # same_name's rule, the new name's key worked out once
         with self._locked():
             for slug, other in self.names().items():
-                if same_name(other, name):
+                if name_key(other) == key:
                     raise DuplicateTieError(
                         f"{other!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
