@@ -15,12 +15,12 @@ from conftest import Cli
 from helpers import examples, plnctl_env, read_tie
 from plnctl.changes import Changes, apply_changes
 from plnctl.errors import PlnctlError
-from plnctl.index import fileformat
+from plnctl.index import fileformat, loader
 from plnctl.index.records import Record, record_of
 from plnctl.model import EVENT_KINDS, Event, Tie
 from plnctl.schema import EVENT_FIELDS, TIE_FIELDS
 from plnctl.store import dump_tie, parse_tie
-from plnctl.tiefile import Fields, new_event, rewritten
+from plnctl.tiefile import Fields, _digest, new_event, rewritten
 
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30)
 labels = st.lists(text.map(str.strip).filter(bool), max_size=3, unique_by=str.casefold)
@@ -128,9 +128,17 @@ def test_files_whose_fields_cannot_be_told_apart_go_the_usual_way() -> None:
     inline = b'name = "Ann"\nevents = [{id = "a1", date = 2025-01-01, kind = "read"}]\n'
     multiline = b'name = "Ann"\nnote = """\n[[events]]\n"""\n'
     bom = '\ufeffname = "Ann"\n'.encode()
-    for raw in (inline, multiline, bom):
+    hidden = (
+        b'schema_version = 1\nname = "Ann"\nnote = """\n[[events]]\n"""\n'
+        b'events = [{id = "a1", date = 2025-01-01, kind = "read"}]\n'
+    )
+    for raw in (inline, multiline, bom, hidden):
         tie = parse_tie(Path("ann.toml"), raw)
         assert rewritten(raw, record(tie), event=event) is None, raw
+
+
+def test_the_digest_is_the_indexs() -> None:
+    assert _digest(b"ann") == loader._content_digest(b"ann")
 
 
 def test_read_entry_finds_each_tie_in_its_piece(tmp_path: Path) -> None:

@@ -60,8 +60,6 @@ def new_event(
 
 def vouched(store: Store, slug: str, raw: bytes) -> Record | None:
     """The index's record of the tie, when it was made from exactly this content."""
-    import hashlib
-
     from plnctl.index.fileformat import read_entry
     from plnctl.index.loader import identity_of
     from plnctl.index.location import index_path
@@ -70,7 +68,7 @@ def vouched(store: Store, slug: str, raw: bytes) -> Record | None:
     entry = read_entry(index_path(store.root), identity_of(store), slug)
     if entry is None or len(entry) != 3:
         return None
-    if entry[1] != hashlib.blake2b(raw, digest_size=16).digest():
+    if entry[1] != _digest(raw):
         return None
     try:
         return Record._make(entry[2])
@@ -91,6 +89,16 @@ def summary_after(record: Record, event: NewEvent) -> TieSummary:
     return summary
 
 
+def _digest(raw: bytes) -> bytes:
+    """The index's content digest (index/loader.py), without loading OpenSSL for it."""
+    try:
+        from _blake2 import blake2b  # what hashlib.blake2b is, in CPython
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
+
+    return blake2b(raw, digest_size=16).digest()
+
+
 def rewritten(
     raw: bytes,
     record: Record,
@@ -102,8 +110,6 @@ def rewritten(
 
     `raw` must be content the index vouched for, `record` its entry.
     """
-    import tomllib
-
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -114,6 +120,10 @@ def rewritten(
     # have a line starting with it inside a string, or the part above would not parse.
     cut = text.find(_EVENTS)
     head, rest = (text, "") if cut < 0 else (text[:cut], text[cut:])
+    if change is None and event is not None and _appendable(head, cut, record):
+        return _appended(text, event)
+    import tomllib
+
     try:
         fields = tomllib.loads(head)
     except (tomllib.TOMLDecodeError, RecursionError):
@@ -130,10 +140,27 @@ def rewritten(
         fields["name"] = record.name  # as validated: the model writes it so
         head = _dump(_in_model_order(fields))
     text = head + rest
-    if event is not None:
-        import tomli_w
+    return text.encode("utf-8") if event is None else _appended(text, event)
 
-        text += ("" if text.endswith("\n") else "\n") + "\n[[events]]\n" + tomli_w.dumps(event)
+
+def _appendable(head: str, cut: int, record: Record) -> bool:
+    """Whether an event's table can go at the end of a valid file as it is, told without
+    parsing it: the file already has events under a `[[events]]` header, which no
+    multi-line string above can hide, its fields begin with the current schema version,
+    and no snooze is to be ended."""
+    return (
+        cut >= 0
+        and record.snoozed_until is None
+        and head.startswith(f"schema_version = {SCHEMA_VERSION}\n")
+        and '"""' not in head
+        and "'''" not in head
+    )
+
+
+def _appended(text: str, event: NewEvent) -> bytes:
+    import tomli_w
+
+    text += ("" if text.endswith("\n") else "\n") + "\n[[events]]\n" + tomli_w.dumps(event)
     return text.encode("utf-8")
 
 

@@ -55,6 +55,7 @@ _CODE = (
     "index/loader.py",
     "index/records.py",
     "model.py",
+    "schema.py",
     "settings.py",
     "store.py",
     "ties.py",
