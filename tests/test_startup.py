@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 import typer.main
 from typer._click import Context, HelpFormatter
 from typer.core import TyperGroup
 
 from conftest import Cli
-from helpers import plnctl_env
+from helpers import imported_modules
 from plnctl.app import app
 from plnctl.commands import COMMANDS, load_all
 from plnctl.index import fileformat, loader, location
@@ -19,35 +16,10 @@ from plnctl.store import Store
 
 HEAVY = ("rich", "pydantic", "tomllib", "tomli_w", "platformdirs")
 
-PROBE = """
-import sys
-from plnctl.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("MODULES", " ".join(sorted(sys.modules)), file=sys.stderr)
-"""
-
 
 def imported(*args: str) -> set[str]:
     """Top-level modules a real plnctl process has imported when it ends."""
     return {m.split(".")[0] for m in imported_modules(*args)}
-
-
-def imported_modules(*args: str) -> set[str]:
-    """Every module (dotted names) a real plnctl process has imported when it ends."""
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        capture_output=True,
-        text=True,
-        env=plnctl_env(),
-        check=False,
-    )
-    line = [x for x in proc.stderr.splitlines() if x.startswith("MODULES ")]
-    assert line, proc.stderr
-    return set(line[0].split()[1:])
 
 
 @pytest.mark.parametrize("args", [["--help"], ["checkin", "--help"], ["--version"]])

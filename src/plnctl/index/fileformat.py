@@ -21,7 +21,7 @@ from __future__ import annotations
 import marshal
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -196,21 +196,8 @@ def _where(handle: BinaryIO, identity: tuple[Any, ...]) -> tuple[tuple[Any, ...]
 def read_names(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]] | None:
     """(when the index last looked at the files, slug -> (stat, name, via)) from the names piece;
     None when the index is missing, foreign or damaged there."""
-    try:
-        with open(path, "rb") as handle:
-            found = _where(handle, identity)
-            if found is None:
-                return None
-            head, where = found
-            handle.seek(where[2])
-            names = _one_piece(handle)
-    except (OSError, TypeError, ValueError, struct.error):
-        return None
-    if not (isinstance(names, tuple) and len(names) == 2 and names[0] == "names"):
-        return None
-    if not (isinstance(names[1], dict) and isinstance(head[2], int)):
-        return None
-    return head[2], names[1]
+    found = _lookup(path, identity, lambda where: where[2], "names")
+    return None if found is None else (found[0], found[1])
 
 
 def read_entry(path: Path, identity: tuple[Any, ...], slug: str) -> tuple[Any, ...] | None:
@@ -218,24 +205,40 @@ def read_entry(path: Path, identity: tuple[Any, ...], slug: str) -> tuple[Any, .
     None when the index is missing, foreign or damaged there, or has no such entry."""
     import bisect
 
+    def piece_of_slug(where: tuple[Any, ...]) -> int | None:
+        at = bisect.bisect_right([first for first, _ in where[1]], slug) - 1
+        return None if at < 0 else int(where[1][at][1])
+
+    found = _lookup(path, identity, piece_of_slug, "ties")
+    entry = None if found is None else found[1].get(slug)
+    return entry if isinstance(entry, tuple) else None
+
+
+def _lookup(
+    path: Path,
+    identity: tuple[Any, ...],
+    offset_of: Callable[[tuple[Any, ...]], int | None],
+    tag: str,
+) -> tuple[int, dict[str, Any]] | None:
+    """(seen_ns, the dict of the `tag` piece the "where" piece places at `offset_of(where)`)."""
     try:
         with open(path, "rb") as handle:
             found = _where(handle, identity)
             if found is None:
                 return None
-            _, where = found
-            starts = [first for first, _ in where[1]]
-            at = bisect.bisect_right(starts, slug) - 1
-            if at < 0:
+            head, where = found
+            offset = offset_of(where)
+            if offset is None:
                 return None
-            handle.seek(where[1][at][1])
-            ties = _one_piece(handle)
-    except (OSError, TypeError, ValueError, struct.error):
+            handle.seek(offset)
+            piece = _one_piece(handle)
+    except (OSError, TypeError, ValueError, IndexError, struct.error):
         return None
-    if not (isinstance(ties, tuple) and len(ties) == 2 and ties[0] == "ties"):
+    if not (isinstance(piece, tuple) and len(piece) == 2 and piece[0] == tag):
         return None
-    entry = ties[1].get(slug) if isinstance(ties[1], dict) else None
-    return entry if isinstance(entry, tuple) else None
+    if not (isinstance(piece[1], dict) and isinstance(head[2], int)):
+        return None
+    return head[2], piece[1]
 
 
 def _one_piece(handle: BinaryIO) -> Any:
