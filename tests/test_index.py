@@ -392,3 +392,9 @@ def test_names_come_from_the_index_only_while_it_matches_the_files(
     assert names(store) is None  # a file that is no tie: the usual way says so
     (cli.data_dir / "Dee.toml").unlink()
     assert names(store) == {"ann-lee": "Ann Lee", "ben": "Ben Okafor", "cy": "Cy"}
+    # The same bytes written again (a sync, a checkout): the digest vouches for them.
+    ann = cli.data_dir / "ann-lee.toml"
+    ann.write_bytes(ann.read_bytes())
+    assert names(store) == {"ann-lee": "Ann Lee", "ben": "Ben Okafor", "cy": "Cy"}
+    ann.write_bytes(ann.read_bytes().replace(b"Ann Lee", b"Ann Lea"))
+    assert names(store) is None

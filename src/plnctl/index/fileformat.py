@@ -4,7 +4,7 @@
     ("head", identity, seen_ns, derived_for)
     ("ties", {slug: (stat, digest, record), ...})      by slug, TIE_ENTRIES per piece
     ("derived", {slug: (derived record, total, giving), ...})   PIECE_ENTRIES per piece
-    ("names", {slug: (stat, name, via), ...})          for lookups by name, and of `via`
+    ("names", {slug: (stat, digest, name, via), ...})  for lookups by name, and of `via`
     ("where", ((first slug, offset), ...), names offset) where each ties piece starts
     ("end", number of tie entries, number of derived entries)
     offset of the "where" piece (8 bytes)
@@ -160,14 +160,14 @@ def _pieces(
     yield TRAILER.pack(offset)
 
 
-def _head(entry: Any) -> tuple[bytes, str, str | None] | None:
-    """(stat, name, via) of a tie entry (see records.Record: name first, via sixth)."""
+def _head(entry: Any) -> tuple[bytes, bytes, str, str | None] | None:
+    """(stat, digest, name, via) of a tie entry (see records.Record: name first, via sixth)."""
     try:
-        stat, _, record = entry
+        stat, digest, record = entry
         name, via = record[0], record[5]
     except (TypeError, ValueError, IndexError, KeyError):
         return None
-    return (stat, name, via) if isinstance(name, str) else None
+    return (stat, digest, name, via) if isinstance(name, str) else None
 
 
 def _where(handle: BinaryIO, identity: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
@@ -194,7 +194,8 @@ def _where(handle: BinaryIO, identity: tuple[Any, ...]) -> tuple[tuple[Any, ...]
 
 
 def read_names(path: Path, identity: tuple[Any, ...]) -> tuple[int, dict[str, Any]] | None:
-    """(when the index last looked at the files, slug -> (stat, name, via)) from the names piece;
+    """(when the index last looked at the files, slug -> (stat, digest, name, via)) from the
+    names piece;
     None when the index is missing, foreign or damaged there."""
     found = _lookup(path, identity, lambda where: where[2], "names")
     return None if found is None else (found[0], found[1])

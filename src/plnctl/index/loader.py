@@ -320,9 +320,9 @@ class Head(NamedTuple):
 
 def load_heads(store: Store) -> dict[str, Head] | None:
     """slug -> name and via of every tie, from the index's names piece alone when it
-    provably matches the files (the rule `load_summaries` trusts an entry by); None when
-    some file is new, changed, too fresh to trust or not a tie, or the index is missing:
-    then ask `load_summaries`, which reads those files."""
+    provably matches the files, by the rules `load_summaries` trusts an entry by (the
+    stat, or else the content's digest); None when some file is new, changed, unreadable
+    or not a tie, or the index is missing: then ask `load_summaries`, which reads them."""
     found = read_names(index_path(store.root), identity_of(store))
     if found is None:
         return None
@@ -335,11 +335,17 @@ def load_heads(store: Store) -> dict[str, Head] | None:
     heads = {}
     for slug in slugs:
         entry = known.get(slug)
+        if entry is None or len(entry) != 4:
+            return None
+        path = f"{root}/{slug}.toml"
         try:
-            key = _stat_key(os.stat(f"{root}/{slug}.toml"))
+            key = _stat_key(os.stat(path))
+            if key[0] != entry[0] or key[1] >= trust_before:
+                # Rewritten with the same bytes (a touch, a checkout, a sync)?
+                with open(path, "rb") as handle:
+                    if _content_digest(handle.read()) != entry[1]:
+                        return None
         except OSError:
             return None
-        if entry is None or len(entry) != 3 or key[0] != entry[0] or key[1] >= trust_before:
-            return None
-        heads[slug] = Head(entry[1], entry[2])
+        heads[slug] = Head(entry[2], entry[3])
     return heads
