@@ -538,7 +538,9 @@ class Store:
         the next lock means no entry was added since a clean release, so no
         file needs sweeping and the directory is not listed (thousands of ties
         cost milliseconds to list). A writer killed while holding the lock
-        leaves the file empty: the next holder sweeps.
+        leaves the file empty: the next holder sweeps. (Where timestamps are
+        coarse, a file added by hand within the same tick as a clean release
+        waits for the next change of the directory; doctor notes it meanwhile.)
         """
         try:
             recorded = os.pread(fd, 32, 0)

@@ -4,16 +4,18 @@
     ("head", identity, seen_ns, derived_for)
     ("ties", {slug: (stat, digest, record), ...})      by slug, TIE_ENTRIES per piece
     ("derived", {slug: (derived record, total, giving), ...})   PIECE_ENTRIES per piece
+    ("end", number of tie entries, number of derived entries)
     ("names", {slug: (stat, digest, name, via), ...})  for lookups by name, and of `via`
     ("where", ((first slug, offset), ...), names offset) where each ties piece starts
-    ("end", number of tie entries, number of derived entries)
     offset of the "where" piece (8 bytes)
 
 Each piece is headed by its length and a CRC-32 of it, so a torn or damaged
 file is noticed and refused as a whole; it is then rebuilt from the tie files.
-The ties pieces are small and in slug order, so one tie's entry is found by
-reading the head, the "where" piece and one ties piece (`read_entry`), and
-every tie's name by reading the names piece (`read_names`).
+Reading the whole index stops at "end". The ties pieces are small and in slug
+order, so one tie's entry is found by reading the head, the "where" piece
+(found by the last 8 bytes) and one ties piece (`read_entry`), and every
+tie's name by reading the names piece (`read_names`); each piece read
+there is checked by its own CRC-32.
 """
 
 from __future__ import annotations
@@ -85,11 +87,8 @@ def _read_pieces(handle: BinaryIO, size: int, identity: tuple[Any, ...]) -> dict
                 parts[tag].update(piece[1])
             else:
                 parts[tag] = piece[1]
-        elif tag in ("names", "where") and len(piece) in (2, 3):
-            continue
         elif tag == "end" and piece == ("end", len(parts["ties"]), len(parts["derived"])):
-            if left != TRAILER.size:
-                return None
+            # What follows serves lookups of one tie or of the names (see below).
             return {
                 "identity": head[1],
                 "seen_ns": head[2],
@@ -149,6 +148,9 @@ def _pieces(
         data = piece(("derived", batch))
         offset += len(data)
         yield data
+    data = piece(("end", len(entries), len(derived[1])))
+    offset += len(data)
+    yield data
     names = {slug: known for slug, entry in entries.items() if (known := _head(entry))}
     data = piece(("names", names))
     del names
@@ -156,7 +158,6 @@ def _pieces(
     offset += len(data)
     yield data
     yield piece(("where", tuple(where), names_at))
-    yield piece(("end", len(entries), len(derived[1])))
     yield TRAILER.pack(offset)
 
 

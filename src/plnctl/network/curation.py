@@ -59,10 +59,10 @@ class Curation(NetworkBase):
         atomically under the lock, and only if its file did not change meanwhile.
         Returns the saved tie, or None when the edit changed nothing.
         """
-        original = self.store.read_bytes(slug)
-        path = self.store.path_for(slug)
         import tempfile
 
+        original = self.store.read_bytes(slug)
+        path = self.store.path_for(slug)
         workdir = Path(tempfile.mkdtemp(prefix="plnctl-edit-"))
         copy = workdir / f"{slug}.toml"
         keep_copy = False
