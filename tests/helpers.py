@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -12,6 +14,9 @@ from typing import Any
 
 import tomli_w
 from hypothesis import settings
+
+# The order plnctl writes known fields in; fields it does not know come after them.
+from plnctl.schema import EVENT_FIELDS, TIE_FIELDS
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 TODAY = "2025-06-30"
@@ -22,27 +27,6 @@ FULL_EXAMPLES = 100
 
 Moment = tuple[dt.date, str]
 EventSpec = tuple[dt.date | str, str] | Mapping[str, Any]
-
-# The order plnctl writes known fields in; fields it does not know come after them.
-TIE_FIELDS = (
-    "schema_version",
-    "name",
-    "kind",
-    "url",
-    "site_url",
-    "topics",
-    "tags",
-    "learning",
-    "via",
-    "every",
-    "note",
-    "pin",
-    "added",
-    "archived",
-    "snoozed_until",
-)
-EVENT_FIELDS = ("id", "date", "kind", "note", "link", "what", "role", "topics")
-
 
 # -- histories ------------------------------------------------------------------
 
@@ -195,6 +179,32 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 # -- running plnctl elsewhere -----------------------------------------------------
+
+
+_PROBE = """
+import sys
+from plnctl.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("MODULES", " ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def imported_modules(*args: str) -> set[str]:
+    """Every module (dotted names) a real plnctl process has imported when it ends."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        capture_output=True,
+        text=True,
+        env=plnctl_env(),
+        check=False,
+    )
+    line = [x for x in proc.stderr.splitlines() if x.startswith("MODULES ")]
+    assert line, proc.stderr
+    return set(line[0].split()[1:])
 
 
 def plnctl_env(**extra: str) -> dict[str, str]:

@@ -360,3 +360,41 @@ def test_index_in_many_pieces_is_read_whole_and_a_damaged_piece_refuses_it(
     assert len(pieces) >= 7  # head, five ties, derived values, end
     path.write_bytes(fileformat.MAGIC + b"".join(pieces[:3] + pieces[4:]))
     assert fileformat.read_index(path, loader.identity_of(store)) == (0, {})
+
+
+def names(store: Store) -> dict[str, str] | None:
+    heads = loader.load_heads(store)
+    return None if heads is None else {slug: head.name for slug, head in heads.items()}
+
+
+def test_names_come_from_the_index_only_while_it_matches_the_files(
+    cli: Cli, ties: Ties, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "RACY_NS", 0)
+    ties.write("ann-lee", name="Ann Lee", events=[("2025-06-01", "read")])
+    ties.write("ben", name="Ben Okafor")
+    store = Store(cli.data_dir)
+    assert names(store) is None  # no index yet
+    cli.ok("list")
+    assert names(store) == {"ann-lee": "Ann Lee", "ben": "Ben Okafor"}
+    assert cli.ok("checkin", "Ben Okafor").out.startswith("logged read with Ben Okafor (ben)")
+    assert names(store) is None  # ben's file changed since the index looked
+    # The duplicate check then reads ben's file (and writes the index again).
+    assert cli.fails("add", "ben okafor").err == (
+        "plnctl: error: 'Ben Okafor' is already in your network as 'ben'; "
+        "use `plnctl checkin ben` or `plnctl set ben`\n"
+    )
+    assert names(store) == {"ann-lee": "Ann Lee", "ben": "Ben Okafor"}
+    ties.write("cy", name="Cy")
+    assert names(store) is None  # a new file
+    cli.ok("list")
+    (cli.data_dir / "Dee.toml").write_text('name = "Dee"\n')
+    assert names(store) is None  # a file that is no tie: the usual way says so
+    (cli.data_dir / "Dee.toml").unlink()
+    assert names(store) == {"ann-lee": "Ann Lee", "ben": "Ben Okafor", "cy": "Cy"}
+    # The same bytes written again (a sync, a checkout): the digest vouches for them.
+    ann = cli.data_dir / "ann-lee.toml"
+    ann.write_bytes(ann.read_bytes())
+    assert names(store) == {"ann-lee": "Ann Lee", "ben": "Ben Okafor", "cy": "Cy"}
+    ann.write_bytes(ann.read_bytes().replace(b"Ann Lee", b"Ann Lea"))
+    assert names(store) is None

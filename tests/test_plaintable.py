@@ -81,3 +81,26 @@ def printed_line(out: object, text: str, monkeypatch: pytest.MonkeyPatch) -> str
     except Exception as exc:
         return f"raised {type(exc).__name__}"
     return buffer.getvalue()
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(lines=st.lists(CELL, min_size=1, max_size=4))
+def test_plain_console_prints_lines_as_rich_does(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    by_rich = render._rich_console()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("NO_COLOR", "1")
+        try:
+            with by_rich.capture() as captured:
+                by_rich.print(text)
+        except Exception as exc:
+            expected = f"raised {type(exc).__name__}"
+        else:
+            expected = captured.get()
+        plain = io.StringIO()
+        monkeypatch.setattr("sys.stdout", plain)
+        try:
+            PlainConsole(render._rich_console).print(text)
+        except Exception as exc:
+            plain = io.StringIO(f"raised {type(exc).__name__}")
+        assert plain.getvalue() == expected

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeAlias, cast
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeAlias, cast
 import typer
 
 from plnctl import __version__
+from plnctl.group import LazyGroup
 from plnctl.kinds import CHECKIN_KINDS, KIND_WORDS, PINS, STATUSES
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ TODAY_ENV = "PLNCTL_TODAY"
 
 app = typer.Typer(
     name="plnctl",
+    cls=LazyGroup,
     help=(
         "Track your personal learning network: the people and sources you learn from.\n\n"
         "Log what you read and passed along, and review which ties you are losing."
@@ -57,10 +58,14 @@ PERSON = KindChoice("person")
 READ = CheckinKind("read")
 
 
-@dataclass
 class Globals:
-    data_dir: Path
-    explicit_dir: bool
+    """What the global options say, for every command (a plain class: `--help` imports less)."""
+
+    __slots__ = ("data_dir", "explicit_dir")
+
+    def __init__(self, data_dir: Path, explicit_dir: bool) -> None:
+        self.data_dir = data_dir
+        self.explicit_dir = explicit_dir
 
 
 def today() -> dt.date:

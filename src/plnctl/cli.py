@@ -22,7 +22,6 @@ def main(argv: list[str] | None = None) -> None:
     """Run plnctl; user errors exit 1, usage errors 2, and nothing prints a traceback."""
     import gc
 
-    import plnctl.commands  # noqa: F401  (registers the commands)
     from plnctl.app import app
 
     # One command makes millions of small objects on a large network and no

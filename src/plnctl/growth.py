@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from plnctl.learning import Goal, LearningTie, TieSet, active_goals, all_ties, topic_index
-from plnctl.scout import Scout, scouts
-from plnctl.settings import Settings
-from plnctl.topic import HOLE_FLAGS, Knower, knowers, topic_row
+if TYPE_CHECKING:
+    # Imported where used: a review with no goal and no strong person still listening
+    # or commenting needs none of the learning model (see network/expertise.py).
+    from plnctl.learning import Goal, LearningTie, TieSet
+    from plnctl.scout import Scout
+    from plnctl.settings import Settings
+    from plnctl.topic import Knower
 
 NEXT_STEP = {
     "listening": "comment usefully on their next post",
@@ -36,6 +40,8 @@ class Rung:
 
 def next_rung(ties: TieSet, as_of: dt.date, settings: Settings) -> tuple[Rung, ...]:
     """Strong people still `listening` or `commenting` with enough events lately; busiest first."""
+    from plnctl.learning import all_ties
+
     found = []
     for tie in all_ties(ties):
         if tie.archived or tie.kind != "person" or tie.derived.status != "strong":
@@ -65,9 +71,21 @@ class GoalHole:
 
 
 def goal_holes(
-    ties: TieSet, goals: Iterable[Goal], as_of: dt.date, settings: Settings
+    ties: TieSet,
+    goals: Iterable[Goal],
+    as_of: dt.date,
+    settings: Settings,
+    everyone: Callable[[], Iterable[LearningTie]] | None = None,
 ) -> tuple[GoalHole, ...]:
-    """Active goals flagged gap, no-people, single or quiet, in goal order."""
+    """Active goals flagged gap, no-people, single or quiet, in goal order.
+
+    `ties` need only hold the ties that name a goal's topic; the best scout is
+    then found among `everyone()` (by default, `ties`).
+    """
+    from plnctl.learning import active_goals, topic_index
+    from plnctl.scout import scouts
+    from plnctl.topic import HOLE_FLAGS, knowers, topic_row
+
     index = topic_index(ties, as_of, settings)
     best: Scout | None = None
     looked = False
@@ -80,7 +98,7 @@ def goal_holes(
         candidates = tuple(weak[: settings.goal_candidates])
         if not candidates and not looked:
             # The best scout overall: it led you to the most ties that became strong.
-            found = scouts(index.ties)
+            found = scouts(index.ties if everyone is None else everyone())
             best, looked = (found[0] if found else None), True
         holes.append(
             GoalHole(goal, key, row.topic, row.flags, candidates, None if candidates else best)
@@ -103,6 +121,8 @@ def promising(
     ties: TieSet, goals: Iterable[Goal], as_of: dt.date, settings: Settings
 ) -> tuple[Promising, ...]:
     """Weak ties with trend `rising` on an active goal topic, most engaged on the goals first."""
+    from plnctl.learning import active_goals, topic_index
+
     index = topic_index(ties, as_of, settings)
     goal_keys = [(key, goal.topic.strip()) for key, goal in active_goals(goals, as_of)]
     found = []

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -15,11 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from plnctl.kinds import CHECKIN_KINDS as CHECKIN_KINDS
 from plnctl.kinds import EVENT_KINDS as EVENT_KINDS
 from plnctl.kinds import EventKind, Pin, TieKind
+from plnctl.schema import SCHEMA_VERSION as SCHEMA_VERSION
+from plnctl.schema import new_event_id as new_event_id
 from plnctl.slug import MAX_SLUG as MAX_SLUG
 from plnctl.slug import SLUG_RE as SLUG_RE
-
-SCHEMA_VERSION = 1
-
 
 MAX_NAME = 300
 # Device names Windows reserves whatever the extension: `con.toml` cannot exist there.
@@ -27,11 +25,6 @@ RESERVED_SLUGS = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
-
-
-def new_event_id() -> str:
-    """A random id, unique enough to merge two copies of a file by id."""
-    return uuid.uuid4().hex[:16]
 
 
 class Event(BaseModel):

@@ -19,10 +19,14 @@ from plnctl.ties import (
 if TYPE_CHECKING:
     from plnctl.growth import GoalHole, Growth, Promising, Rung
     from plnctl.index import TieSummary
-    from plnctl.model import Tie
+    from plnctl.model import Event, Tie
+    from plnctl.tiefile import PlainEvent, PlainTie
 
-    # A whole tie file, or its summary from the index: both carry what review needs.
-    TieData = Tie | TieSummary
+    # A whole tie (from the model, or a file the index vouched for, read without it), or
+    # its summary from the index: each carries what review needs.
+    FullTie = Tie | PlainTie
+    FullEvent = Event | PlainEvent
+    TieData = Tie | PlainTie | TieSummary
 
 # Sections in the order docs/model.md gives them. A new section is a key here
 # and a title below: the screen lays out every section alike (render/tables.py).
@@ -52,19 +56,19 @@ class TieView:
         return self.tie.name
 
 
-def full_tie(v: TieView) -> Tie:
+def full_tie(v: TieView) -> FullTie:
     """The whole tie behind a view: showing a history needs each event's note and link."""
-    from plnctl.model import Tie
+    from plnctl.index import TieSummary
 
-    if not isinstance(v.tie, Tie):
+    if isinstance(v.tie, TieSummary):
         raise TypeError(f"{v.slug}: a summary from the index has no event details")
     return v.tie
 
 
 def tie_view(slug: str, tie: TieData, as_of: dt.date, settings: Settings) -> TieView:
-    from plnctl.index import TieSummary
-
-    derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+    # Only an index summary keeps derived values (asked without an import: once per tie).
+    kept = getattr(tie, "derived_as_of", None)
+    derived = None if kept is None else kept(as_of, settings)
     if derived is None:
         derived = derive(
             tie.moments(), as_of, settings, every=tie.every, pin=tie.pin, added=tie.added
@@ -147,10 +151,6 @@ def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None
     d = v.derived
     reasons: list[str] = []
     section: str | None = None
-    last = f"last engaged {_days(d.days_since)}"
-    if d.days_since is None and v.tie.added is not None:
-        last = f"never engaged, added {_days((as_of - v.tie.added).days)}"
-    interval = f"every ~{_fmt_days(d.interval_days)} expected"
     slipped = (
         d.status == "weak"
         and d.weakened_on is not None
@@ -159,28 +159,40 @@ def _reasons(v: TieView, as_of: dt.date, settings: Settings) -> tuple[str | None
     )
     if d.band == "dormant" or d.status == "dormant":
         section = "dormant"
-        reasons.append(f"dormant: {last}")
+        reasons.append(f"dormant: {_last(v, as_of)}")
     elif d.status == "strong" and (d.band in ("overdue", "lapsing") or d.trend == "fading"):
         section = "at-risk"
         if d.band in ("overdue", "lapsing"):
-            reasons.append(f"strong tie {d.band}: {last}, {interval}")
+            reasons.append(f"strong tie {d.band}: {_last(v, as_of)}, {_interval(d)}")
         if d.trend == "fading":
             reasons.append("fading: engaging less than in the months before")
     elif slipped:
         section = "at-risk"
         reasons.append(
             f"slipped from strong to weak on {d.weakened_on.isoformat() if d.weakened_on else '?'}"
-            f" ({last})"
+            f" ({_last(v, as_of)})"
         )
     elif d.status == "weak" and d.band in ("due", "overdue", "lapsing"):
         section = "due"
-        reasons.append(f"{d.band}: {last}, {interval}")
+        reasons.append(f"{d.band}: {_last(v, as_of)}, {_interval(d)}")
     if v.tie.kind == "person" and d.reciprocity.label == "taking":
         reasons.append(
             f"taking: received {d.reciprocity.received:.1f} against given {d.reciprocity.given:.1f}"
         )
         section = section or "taking"
     return section, reasons
+
+
+def _last(v: TieView, as_of: dt.date) -> str:
+    """When you last engaged; for a tie never engaged, when it was added."""
+    d = v.derived
+    if d.days_since is None and v.tie.added is not None:
+        return f"never engaged, added {_days((as_of - v.tie.added).days)}"
+    return f"last engaged {_days(d.days_since)}"
+
+
+def _interval(d: Derived) -> str:
+    return f"every ~{_fmt_days(d.interval_days)} expected"
 
 
 def _fmt_days(value: float) -> str:

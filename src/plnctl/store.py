@@ -7,7 +7,6 @@ import datetime as dt
 import errno
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -90,6 +89,8 @@ def atomic_write(
 def _temp_file(path: Path, dir_fd: int | None) -> tuple[int, str]:
     """A new private temporary file next to `path`: `.<name>.<random>.tmp`."""
     if dir_fd is None:
+        import tempfile
+
         return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     import secrets
 
@@ -102,6 +103,8 @@ def _temp_file(path: Path, dir_fd: int | None) -> tuple[int, str]:
 
 def _stage(path: Path, data: bytes, *, sync: bool) -> Path:
     """`data` in a temporary file beside `path`, to be renamed over it."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         try:
@@ -144,6 +147,14 @@ def make_private_dir(path: Path) -> None:
     for directory in reversed(missing):
         with contextlib.suppress(FileExistsError):
             directory.mkdir(mode=0o700)
+
+
+def _rewrite(fd: int, content: bytes) -> None:
+    """Replace the content of an open file, best effort (the lock file's mark)."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        if content:
+            os.pwrite(fd, content, 0)
 
 
 def describe_os_error(exc: OSError, path: Path) -> str:
@@ -793,10 +804,46 @@ class Store:
             except OSError as exc:
                 # Some network file systems cannot lock at all.
                 raise DataDirError(f"cannot lock {path}: {exc.strerror or exc}") from None
-            self._sweep_temp_files()
-            yield
+            recorded = self._sweep_if_changed(fd)
+            try:
+                yield
+            except BaseException:
+                # Nothing is left half-written (atomic_write cleans up after
+                # itself), so the claim the lock file made still holds.
+                _rewrite(fd, recorded)
+                raise
+            _rewrite(fd, self._clean_mark())
         finally:
             os.close(fd)
+
+    def _clean_mark(self) -> bytes:
+        """What a clean release writes into the lock file: the directory's mtime."""
+        try:
+            return b"%d\n" % os.stat(self.root).st_mtime_ns
+        except OSError:
+            return b""
+
+    def _sweep_if_changed(self, fd: int) -> bytes:
+        """Sweep the directory for stale temporary files, unless it provably has none;
+        return what the lock file held.
+
+        A holder that releases the lock normally writes the directory's mtime
+        into the lock file; while held, the file is empty. The same mtime at
+        the next lock means no entry was added since a clean release, so no
+        file needs sweeping and the directory is not listed (thousands of ties
+        cost milliseconds to list). A writer killed while holding the lock
+        leaves the file empty: the next holder sweeps. (Where timestamps are
+        coarse, a file added by hand within the same tick as a clean release
+        waits for the next change of the directory; doctor notes it meanwhile.)
+        """
+        try:
+            recorded = os.pread(fd, 32, 0)
+            os.ftruncate(fd, 0)
+        except OSError:
+            recorded = b""
+        if not recorded or recorded != self._clean_mark():
+            self._sweep_temp_files()
+        return recorded
 
     def _sweep_temp_files(self) -> None:
         """Remove what a killed writer left: tie files are only written under the lock,

@@ -170,14 +170,19 @@ def expected_interval(
     )
     gaps = [(b - a).days for a, b in itertools.pairwise(days)]
     if len(gaps) >= settings.interval_min_gaps:
-        import statistics
-
-        median = statistics.median(gaps[-settings.interval_last_gaps :])
+        median = _median(gaps[-settings.interval_last_gaps :])
         clamped = min(max(median, settings.interval_min_days), settings.interval_max_days)
         return float(clamped), "history"
     if strong:
         return float(settings.interval_strong_days), "default-strong"
     return float(settings.interval_weak_days), "default-weak"
+
+
+def _median(values: Sequence[int]) -> float:
+    """The middle value, or the mean of the two middle ones (statistics.median's rule)."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def band(days_since: int | None, interval: float, settings: Settings) -> tuple[float | None, str]:

@@ -29,15 +29,18 @@ def review(
 
     Example: plnctl review --as-of 2w
     """
-    from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
     result, total, problems = network_of(ctx, quiet=json).review(when, show_all=show_all)
     warnings = warn_skipped(problems)
     if json:
+        from plnctl.render import jsondoc
+
         jsondoc.print_json(jsondoc.review_json(result, warnings))
     else:
+        from plnctl.render import tables
+
         tables.review_table(result, total=total, show_all=show_all, limit=limit)
 
 
@@ -55,15 +58,17 @@ def show(
 
     Example: plnctl show ann --as-of 2025-06-30
     """
-    from plnctl.render import jsondoc, tables, topiclists
-
     when = as_of_date(as_of)
     network = network_of(ctx, quiet=json)
     v = network.view(network.find(tie), when)
     lineage = network.lineage(v.slug)
     if json:
+        from plnctl.render import jsondoc
+
         jsondoc.print_json(jsondoc.show_json(v, when, lineage))
     else:
+        from plnctl.render import tables, topiclists
+
         tables.show_panel(
             v, when, network.settings, topiclists.lineage_lines(lineage), show_all=show_all
         )
@@ -100,7 +105,6 @@ def list_(
 
     Example: plnctl list --kind source --status strong
     """
-    from plnctl.render import jsondoc, tables
     from plnctl.render.terminal import warn_skipped
 
     network = network_of(ctx, quiet=json)
@@ -114,8 +118,12 @@ def list_(
     )
     warn_skipped(problems)
     if json:
+        from plnctl.render import jsondoc
+
         jsondoc.print_json_list(jsondoc.tie_json(v) for v in shown)
     else:
+        from plnctl.render import tables
+
         tables.list_table(shown, total=total)
 
 

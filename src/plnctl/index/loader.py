@@ -14,11 +14,11 @@ import struct
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plnctl import __version__
 from plnctl.errors import TieFileError, UnknownTieError
-from plnctl.index.fileformat import FORMAT, read_doc, write_index
+from plnctl.index.fileformat import FORMAT, read_doc, read_names, write_index
 from plnctl.index.location import Warn, index_path
 from plnctl.index.records import (
     TieSummary,
@@ -55,6 +55,7 @@ _CODE = (
     "index/loader.py",
     "index/records.py",
     "model.py",
+    "schema.py",
     "settings.py",
     "store.py",
     "ties.py",
@@ -312,3 +313,43 @@ def load_summaries(
     if changed or entries.keys() != old.keys():
         write_index(path, identity, started_ns, entries, derived, warn)
     return result, problems
+
+
+class Head(NamedTuple):
+    """What lookups by name and `show`'s lineage read of a tie."""
+
+    name: str
+    via: str | None
+
+
+def load_heads(store: Store) -> dict[str, Head] | None:
+    """slug -> name and via of every tie, from the index's names piece alone when it
+    provably matches the files, by the rules `load_summaries` trusts an entry by (the
+    stat, or else the content's digest); None when some file is new, changed, unreadable
+    or not a tie, or the index is missing: then ask `load_summaries`, which reads them."""
+    found = read_names(index_path(store.root), identity_of(store))
+    if found is None:
+        return None
+    seen_ns, known = found
+    slugs, problems = store.listing()
+    if problems:
+        return None
+    trust_before = seen_ns - RACY_NS
+    root = os.fspath(store.root)
+    heads = {}
+    for slug in slugs:
+        entry = known.get(slug)
+        if entry is None or len(entry) != 4:
+            return None
+        path = f"{root}/{slug}.toml"
+        try:
+            key = _stat_key(os.stat(path))
+            if key[0] != entry[0] or key[1] >= trust_before:
+                # Rewritten with the same bytes (a touch, a checkout, a sync)?
+                with open(path, "rb") as handle:
+                    if _content_digest(handle.read()) != entry[1]:
+                        return None
+        except OSError:
+            return None
+        heads[slug] = Head(entry[2], entry[3])
+    return heads

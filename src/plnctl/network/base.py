@@ -133,7 +133,12 @@ class NetworkBase:
         )
 
     def names(self) -> dict[str, str]:
-        """slug -> name of every readable tie."""
+        """slug -> name of every readable tie (from the index's names when they match)."""
+        from plnctl.index.loader import load_heads
+
+        heads = load_heads(self.store)
+        if heads is not None:
+            return {slug: head.name for slug, head in heads.items()}
         ties, _ = self.summaries()
         return {slug: tie.name for slug, tie in ties}
 
@@ -149,6 +154,12 @@ class NetworkBase:
         text = query.strip()
         if is_slug(text) and self.store.exists(text) and not self._numbered(text):
             return text
+        from plnctl.index.loader import load_heads
+
+        heads = load_heads(self.store)  # None when some file needs reading, or is no tie
+        if heads is not None:
+            names = {slug: head.name for slug, head in heads.items()}
+            return self._confirmed(text, resolve(text, names))
         ties, problems = self.summaries()
         try:
             return self._confirmed(text, resolve(text, {slug: tie.name for slug, tie in ties}))

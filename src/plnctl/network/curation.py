@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -60,6 +59,8 @@ class Curation(NetworkBase):
         atomically under the lock, and only if its file did not change meanwhile.
         Returns the saved tie, or None when the edit changed nothing.
         """
+        import tempfile
+
         original = self.store.read_bytes(slug)
         path = self.store.path_for(slug)
         workdir = Path(tempfile.mkdtemp(prefix="plnctl-edit-"))

@@ -11,11 +11,13 @@ from plnctl.network.base import NetworkBase, Problems
 
 if TYPE_CHECKING:
     from plnctl.growth import Growth
+    from plnctl.index.loader import Head
     from plnctl.learning import LearningTie, TopicIndex
     from plnctl.profile import Card, Goal, Profile
     from plnctl.review import TieData
     from plnctl.routing import Recipient
     from plnctl.scout import Scout, ViaChain
+    from plnctl.settings import Settings
     from plnctl.topic import TopicRow, WhoKnows
 
 
@@ -64,6 +66,8 @@ class Expertise(NetworkBase):
 
     def goals(self) -> list[Goal]:
         """Your learning goals, done and dropped ones too (`_profile.toml`)."""
+        if not self.store.profile_path().exists():
+            return []  # no profile yet: nothing to read, nor its model to import
         return self.store.load_profile().learn
 
     def _index(self, as_of: dt.date) -> tuple[TopicIndex, Problems]:
@@ -111,16 +115,37 @@ class Expertise(NetworkBase):
         found = route(index, wanted, as_of, self.settings, include_sources=include_sources)
         return found, problems
 
-    def growth_of(self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date) -> Growth:
-        """Goals with holes, strong people ready for the next rung, promising weak ties."""
+    def growth_of(self, summaries: Sequence[tuple[str, TieData]], as_of: dt.date) -> Growth | None:
+        """Goals with holes, strong people ready for the next rung, promising weak ties;
+        None when no tie can be in them and there is no goal.
+
+        Only the ties that can be in them are read as the learning model reads
+        them: those naming an active goal's topic (in their topics, what they
+        learn, or an event) and strong people. The best scout, asked for only
+        when a goal has no candidate, looks at every tie.
+        """
+        goals = self.goals()
+        settings = self.settings
+        wanted: set[str] = set()
+        if goals:
+            from plnctl.learning import active_goals
+
+            wanted = {key for key, _ in active_goals(goals, as_of)}
+        chosen = [(slug, s) for slug, s in summaries if _may_grow(s, wanted, as_of, settings)]
+        if not chosen and not wanted:
+            return None
         from plnctl.growth import Growth, goal_holes, next_rung, promising
         from plnctl.learning import topic_index
 
-        goals = self.goals()
-        settings = self.settings
-        index = topic_index(self._as_learning(summaries, as_of), as_of, settings)
+        index = topic_index(self._as_learning(chosen, as_of), as_of, settings)
         return Growth(
-            goal_holes(index, goals, as_of, settings),
+            goal_holes(
+                index,
+                goals,
+                as_of,
+                settings,
+                everyone=lambda: self._as_learning(summaries, as_of),
+            ),
             next_rung(index, as_of, settings),
             promising(index, goals, as_of, settings),
         )
@@ -170,9 +195,12 @@ class Expertise(NetworkBase):
 
         Read from the index without deriving anything: `show` stays quick.
         """
+        from plnctl.index.loader import load_heads
         from plnctl.scout import via_chain
 
-        ties, _ = self.summaries()
+        heads = load_heads(self.store)
+        ties: Sequence[tuple[str, TieData | Head]]
+        ties = list(heads.items()) if heads is not None else self.summaries()[0]
         by_slug = dict(ties)
         chain = via_chain(slug, by_slug) if slug in by_slug else None
         led = sorted(
@@ -180,3 +208,38 @@ class Expertise(NetworkBase):
             key=lambda pair: (pair[1].casefold(), pair[0]),
         )
         return Lineage(chain, {other: s.name for other, s in ties}, tuple(led))
+
+
+def _may_grow(tie: TieData, goal_keys: set[str], as_of: dt.date, settings: Settings) -> bool:
+    """Whether a tie could be in a learning section: it names a goal's topic, or it is a
+    strong person still listening or commenting (see growth.py)."""
+    from plnctl.growth import NEXT_STEP
+    from plnctl.index import TieSummary
+
+    if tie.archived:
+        return False
+    if goal_keys:
+        named = [*tie.topics, *tie.learning]
+        if isinstance(tie, TieSummary):
+            named.extend(t for _, topics in tie.event_topics for t in topics)
+        else:
+            named.extend(t for event in tie.events for t in event.topics)
+        if any(_key(label) in goal_keys for label in named):
+            return True
+    if tie.kind != "person":
+        return False
+    derived = tie.derived_as_of(as_of, settings) if isinstance(tie, TieSummary) else None
+    return derived is None or (derived.status == "strong" and derived.ladder in NEXT_STEP)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _key(label: str) -> str:
+    """A label's topic key, each spelling worked out once: a network spells a few topics often."""
+    key = _KEYS.get(label)
+    if key is None:
+        from plnctl.learning import topic_key
+
+        key = _KEYS[label] = topic_key(label)
+    return key

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from plnctl.errors import DataDirError, DuplicateTieError, InvalidValueError
 from plnctl.network.base import NetworkBase, ShareRecord, _valid_name
 
 if TYPE_CHECKING:
     from plnctl.changes import Changes
-    from plnctl.model import Event, Tie
-    from plnctl.review import TieView
+    from plnctl.model import Tie
+    from plnctl.review import TieData, TieView
+    from plnctl.tiefile import NewEvent
 
 
 def looks_like_url(text: str) -> bool:
@@ -36,7 +37,7 @@ class Tracking(NetworkBase):
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
         from plnctl.kinds import medium_of, tie_kind
-        from plnctl.model import Tie, same_name, slugify, unique_slug
+        from plnctl.model import Tie, name_key, slugify, unique_slug
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
@@ -58,11 +59,12 @@ class Tracking(NetworkBase):
             note=clean_text(note, "note", multiline=True) if note else None,
             added=self.today,
         )
+        key = name_key(name)  # same_name's rule, the new name's key worked out once
         with self._locked(f"add {name}") as change:
             # Under the lock: the tie `via` names may have gone while we waited for it.
             tie.via = self.find(via) if via else None
             for slug, other in self.names().items():
-                if same_name(other, name):
+                if name_key(other) == key:
                     raise DuplicateTieError(
                         f"{other!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
@@ -72,21 +74,50 @@ class Tracking(NetworkBase):
             self.store.create(slug, tie)
         return slug
 
-    def modify(self, slug: str, change: Callable[[Tie], None], message: str) -> Tie:
-        """Read, change and write one tie under the lock, so no update is lost;
-        `message` says what changed (`set ann-lee: every`)."""
-        with self._locked(message):
-            tie = self.store.load(slug)
-            change(tie)
-            self.store.save(slug, tie)
+    def change(self, slug: str, changes: Changes) -> TieData:
+        """`plnctl set`: apply field changes, all or none; the tie as it now stands."""
+        from plnctl.changes import apply_changes
+        from plnctl.store import dump_tie, parse_tie
+        from plnctl.tiefile import Fields, rewritten, vouched
+
+        path = self.store.path_for(slug)
+        with self._locked(f"set {slug}: {', '.join(changes.fields())}"):
+            raw = self.store.read_bytes(slug)
+            # Clearing conflict records reaches past the fields: only the model does it.
+            record = None if changes.clear_conflicts else vouched(self.store, slug, raw)
+            if record is not None:
+                data = rewritten(
+                    raw,
+                    record,
+                    change=lambda fields: apply_changes(cast("Tie", Fields(fields)), changes),
+                )
+                if data is not None:
+                    from plnctl.index.records import summary_of
+
+                    self.store.write_file(path, data)
+                    return summary_of(tuple(record))
+            tie = parse_tie(path, raw)
+            apply_changes(tie, changes)
+            self.store.write_file(path, dump_tie(tie))
         return tie
 
-    def change(self, slug: str, changes: Changes) -> Tie:
-        """`plnctl set`: apply field changes, all or none."""
-        from plnctl.changes import apply_changes
+    def _with_event(self, slug: str, raw: bytes, event: NewEvent) -> tuple[bytes, TieData]:
+        """A tie file's content with `event` added (ending any snooze), and the tie as it
+        then stands: without the model when the index vouches for `raw`."""
+        from plnctl.store import dump_tie, parse_tie
+        from plnctl.tiefile import rewritten, summary_after, vouched
 
-        message = f"set {slug}: {', '.join(changes.fields())}"
-        return self.modify(slug, lambda tie: apply_changes(tie, changes), message)
+        record = vouched(self.store, slug, raw)
+        if record is not None:
+            data = rewritten(raw, record, event=event)
+            if data is not None:
+                return data, summary_after(record, event)
+        from plnctl.model import Event
+
+        tie = parse_tie(self.store.path_for(slug), raw)
+        tie.events.append(Event.model_validate(event))
+        tie.snoozed_until = None  # any new event ends a snooze
+        return dump_tie(tie), tie
 
     def checkin(
         self,
@@ -97,13 +128,14 @@ class Tracking(NetworkBase):
         note: str | None = None,
         link: str | None = None,
         topics: Sequence[str] = (),
-    ) -> tuple[TieView, Event]:
+    ) -> tuple[TieView, NewEvent]:
         """Log an event with a tie; returns the tie as it now stands, and the event."""
         from plnctl.dates import not_in_future
         from plnctl.kinds import CHECKIN_KINDS
-        from plnctl.model import Event
         from plnctl.review import tie_view
+        from plnctl.schema import new_event_id
         from plnctl.text import clean_labels, clean_text
+        from plnctl.tiefile import new_event
 
         if kind == "share":
             raise InvalidValueError(
@@ -115,7 +147,8 @@ class Tracking(NetworkBase):
                 f"unknown check-in kind {kind!r}: use one of {', '.join(CHECKIN_KINDS)}"
             )
         day = not_in_future(on or self.today, self.today, what="the check-in")
-        event = Event(
+        event = new_event(
+            id=new_event_id(),
             date=day,
             kind=kind,
             note=clean_text(note, "note", multiline=True) if note else None,
@@ -124,12 +157,9 @@ class Tracking(NetworkBase):
         )
         slug = self.find(query)
         settings = self.settings  # a broken settings file stops the check-in before it writes
-
-        def add_event(tie: Tie) -> None:
-            tie.events.append(event)
-            tie.snoozed_until = None  # any new event ends a snooze
-
-        saved = self.modify(slug, add_event, f"checkin {slug}: {kind} on {day.isoformat()}")
+        with self._locked(f"checkin {slug}: {kind} on {day.isoformat()}"):
+            data, saved = self._with_event(slug, self.store.read_bytes(slug), event)
+            self.store.write_file(self.store.path_for(slug), data)
         return tie_view(slug, saved, self.today, settings), event
 
     def share(
@@ -144,8 +174,9 @@ class Tracking(NetworkBase):
     ) -> ShareRecord:
         """Log something passed along: a `share` event for each tie it went to or credits."""
         from plnctl.dates import not_in_future
-        from plnctl.model import Event, new_event_id
+        from plnctl.schema import new_event_id
         from plnctl.text import clean_labels, clean_text
+        from plnctl.tiefile import new_event
 
         what = clean_text(what, "what was shared").strip()
         if not what:
@@ -178,13 +209,15 @@ class Tracking(NetworkBase):
         if credited:
             targets.append((credited, "from"))
         with self._locked(f"share {record.words()}"):
-            loaded = [(slug, role, self.store.load(slug)) for slug, role in targets]
             before = {slug: self.store.read_bytes(slug) for slug, _ in targets}
-            written: list[str] = []
-            try:
-                for slug, role, tie in loaded:
-                    tie.events.append(
-                        Event(
+            # Every file is read, and refused if broken, before any is written.
+            changed = [
+                (
+                    slug,
+                    self._with_event(
+                        slug,
+                        before[slug],
+                        new_event(
                             id=record.id,
                             date=day,
                             kind="share",
@@ -193,10 +226,15 @@ class Tracking(NetworkBase):
                             note=note,
                             role=role,
                             topics=list(about),
-                        )
-                    )
-                    tie.snoozed_until = None
-                    self.store.save(slug, tie)
+                        ),
+                    )[0],
+                )
+                for slug, role in targets
+            ]
+            written: list[str] = []
+            try:
+                for slug, data in changed:
+                    self.store.write_file(self.store.path_for(slug), data)
                     written.append(slug)
             except DataDirError as exc:
                 kept = self._put_back(written, before)

@@ -16,11 +16,10 @@ if TYPE_CHECKING:
     from plnctl.checkup import Checkup
     from plnctl.gitrepo import Commit
     from plnctl.importer import Report
-    from plnctl.model import Event
     from plnctl.network import ShareRecord
     from plnctl.network.expertise import Lineage
     from plnctl.profile import Profile
-    from plnctl.review import Review, TieView
+    from plnctl.review import FullEvent, Review, TieView
     from plnctl.routing import Recipient
     from plnctl.scout import Scout
     from plnctl.topic import TopicRow, WhoKnows
@@ -122,7 +121,7 @@ def tie_json(v: TieView) -> dict[str, Any]:
     }
 
 
-def event_json(e: Event) -> dict[str, Any]:
+def event_json(e: FullEvent) -> dict[str, Any]:
     return {
         "id": e.id,
         "date": e.date.isoformat(),
@@ -142,7 +141,8 @@ def show_json(v: TieView, as_of: dt.date, lineage: Lineage | None = None) -> dic
     from plnctl.review import full_tie
 
     tie = full_tie(v)
-    doc["events"] = [event_json(e) for e in tie.sorted_events() if e.date <= as_of]
+    history: list[FullEvent] = list(tie.sorted_events())
+    doc["events"] = [event_json(e) for e in history if e.date <= as_of]
     chain = lineage.found_via if lineage else None
     doc["found_via"] = list(chain.slugs) if chain else []
     doc["led_to"] = [slug for slug, _ in lineage.led_to] if lineage else []

@@ -13,11 +13,12 @@ if TYPE_CHECKING:
     from plnctl.checkup import Checkup, Finding
     from plnctl.gitrepo import Commit
     from plnctl.importer import Report
-    from plnctl.model import Event, Tie
+    from plnctl.model import Tie
     from plnctl.network import Merged, Renamed, ShareRecord
     from plnctl.network.syncing import Fold, SyncReport, SyncSetup
     from plnctl.profile import Goal, Offer
-    from plnctl.review import Placement, TieView
+    from plnctl.review import Placement, TieData, TieView
+    from plnctl.tiefile import NewEvent
 
 
 def version(number: str) -> None:
@@ -28,11 +29,11 @@ def added(slug: str) -> None:
     write_lines([slug])
 
 
-def checked_in(v: TieView, event: Event) -> None:
+def checked_in(v: TieView, event: NewEvent) -> None:
     d = v.derived
     write_lines(
         [
-            f"logged {event.kind} with {v.name} ({v.slug}) on {event.date.isoformat()}: "
+            f"logged {event['kind']} with {v.name} ({v.slug}) on {event['date'].isoformat()}: "
             f"now {d.status}, score {d.score:.1f}"
         ]
     )
@@ -47,7 +48,7 @@ def shared(record: ShareRecord) -> None:
     write_lines([f"shared {record.words()} on {record.date.isoformat()}"])
 
 
-def updated(slug: str, tie: Tie) -> None:
+def updated(slug: str, tie: TieData) -> None:
     write_lines([f"updated {slug} ({tie.name})"])
 
 

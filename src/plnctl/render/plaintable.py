@@ -22,6 +22,15 @@ def _simple(text: str) -> bool:
     return text.isprintable() and "[" not in text and "\\" not in text
 
 
+def _cell_len(text: str) -> int:
+    """The cells `text` takes on a terminal, as rich counts them (rich only for non-ASCII)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 class PlainTable:
     """Columns, rows and a title, laid out like rich's borderless table when plain."""
 
@@ -38,8 +47,6 @@ class PlainTable:
 
     def lines(self) -> list[str] | None:
         """The table's lines, right-stripped; None when only rich can lay it out."""
-        from rich.cells import cell_len
-
         columns = len(self.headers)
         if not self.rows or any(len(row) != columns for row in self.rows):
             return None
@@ -47,11 +54,11 @@ class PlainTable:
         joined = ["".join(row) for row in texts]
         if not all(map(_simple, joined)):
             return None
-        measure = len if all(map(str.isascii, joined)) else cell_len
+        measure = len if all(map(str.isascii, joined)) else _cell_len
         widths = [max(map(measure, column)) for column in zip(*texts, strict=True)]
         out: list[str] = []
         if self.title:
-            if not _simple(self.title) or cell_len(self.title) > sum(widths) + 2 * (columns - 1):
+            if not _simple(self.title) or _cell_len(self.title) > sum(widths) + 2 * (columns - 1):
                 return None
             out.append(self.title.rstrip())
         for row, text in zip(texts, joined, strict=True):
@@ -59,7 +66,7 @@ class PlainTable:
                 line = "  ".join(map(str.ljust, row, widths))
             else:
                 line = "  ".join(
-                    cell + " " * (width - cell_len(cell))
+                    cell + " " * (width - _cell_len(cell))
                     for cell, width in zip(row, widths, strict=True)
                 )
             out.append(line.rstrip())
@@ -88,7 +95,8 @@ class PlainConsole:
         return self._rich
 
     def print(self, renderable: object = "") -> None:
-        if isinstance(renderable, str) and _simple(renderable) and renderable.strip() == renderable:
+        # rich prints such text as it is, line by line (its width is unlimited here).
+        if isinstance(renderable, str) and all(map(_simple, renderable.split("\n"))):
             sys.stdout.write(renderable + "\n")
         else:
             self.rich().print(renderable)

@@ -24,9 +24,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from plnctl.growth import GoalHole
-    from plnctl.model import Event
     from plnctl.network import ShareRecord
-    from plnctl.review import Item, Review, TieView
+    from plnctl.review import FullEvent, Item, Review, TieView
     from plnctl.settings import Settings
 
 # Ties shown per review section unless --limit or --all says otherwise.
@@ -363,7 +362,8 @@ def show_panel(
         ("as of", as_of.isoformat()),
     ]
     bullets = explain(v, as_of, settings)
-    events = [e for e in reversed(t.sorted_events()) if e.date <= as_of]
+    history: Sequence[FullEvent] = t.sorted_events()
+    events = [e for e in reversed(history) if e.date <= as_of]
     screen = terminal()
     if screen is None:
         # A note's later lines line up under its first.
@@ -402,14 +402,14 @@ def show_panel(
 HISTORY_LIMIT = 15
 
 
-def _event_note(e: Event) -> str:
+def _event_note(e: FullEvent) -> str:
     note = e.what if e.kind == "share" and e.what else (e.note or "")
     if e.kind == "share" and e.note:
         note = f"{note}: {e.note}"
     return note
 
 
-def _event_kind(e: Event) -> str:
+def _event_kind(e: FullEvent) -> str:
     return e.kind + (" (credited)" if e.role == "from" else "")
 
 
@@ -437,7 +437,9 @@ def _show_fields(
     screen.print(Panel(Group(grid, Text(""), why), title=title, title_align="left"))
 
 
-def _show_history(screen: Console, slug: str, events: Sequence[Event], *, show_all: bool) -> None:
+def _show_history(
+    screen: Console, slug: str, events: Sequence[FullEvent], *, show_all: bool
+) -> None:
     """The newest events grouped by month, each month with its count; the rest counted."""
     shown = events if show_all else events[:HISTORY_LIMIT]
     per_month: dict[tuple[int, int], int] = {}
