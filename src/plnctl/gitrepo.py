@@ -31,6 +31,15 @@ WHO_ARE_YOU = (
     "git does not know who you are: run `git config --global user.name 'Your Name'` and "
     "`git config --global user.email you@example.org`"
 )
+# Git pairs a deleted file with an added one that looks alike as a rename, and tie
+# files are small and alike: it would merge one tie's changes into another tie's
+# file. plnctl identifies a tie by its slug and its events' ids (reconcile.py), so
+# every git command it runs sees added and deleted files as such.
+NO_RENAMES = ("-c", "merge.renames=false", "-c", "diff.renames=false", "-c", "status.renames=false")
+# The strategy for plnctl's merges and reverts: git's default one (ort) ignores
+# `merge.renames=false` and `-X no-renames` before git 2.50; `recursive` honours
+# them, and from 2.50 on is another name for ort, which then honours them too.
+MERGE_STRATEGY = ("--strategy=recursive", "--strategy-option=no-renames")
 # Fields of `git log` output: hash, short hash, date, subject, trailer, parents.
 _LOG_FORMAT = "%x1e%H%x1f%h%x1f%aI%x1f%s%x1f%(trailers:key=Made-by,valueonly,separator=%x2c)%x1f%P"
 
@@ -84,7 +93,7 @@ class GitRepo:
         }
         try:
             done = subprocess.run(
-                ["git", *args],
+                ["git", *NO_RENAMES, *args],
                 cwd=cwd or self.root,
                 capture_output=True,
                 text=True,
@@ -273,6 +282,18 @@ class GitRepo:
         return True
 
     # -- history -----------------------------------------------------------------
+
+    def plnctl_subjects(self, since: str, until: str) -> list[str]:
+        """The subjects of plnctl's own commits that `until` has and `since` has not,
+        oldest first."""
+        fmt = "%x1e%s%x1f%(trailers:key=Made-by,valueonly,separator=%x2c)"
+        out = self.run("log", "--reverse", f"--format={fmt}", f"{since}..{until}").stdout
+        subjects = []
+        for record in out.split("\x1e")[1:]:
+            subject, _, made_by = record.partition("\x1f")
+            if made_by.strip() == "plnctl":
+                subjects.append(subject)
+        return subjects
 
     def log(self, path: str | None = None, limit: int | None = None) -> list[Commit]:
         """Commits newest first, with the files each changed; only those that changed

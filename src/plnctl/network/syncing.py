@@ -21,6 +21,9 @@ ATTRIBUTES = (".gitattributes", ["*.toml merge=plnctl"])
 IGNORED = (".gitignore", [".lock", ".*.tmp", ".merge_file_*"])
 DRIVER_NAME = "plnctl: merge ties by event id, never with conflict markers"
 PUSH_ATTEMPTS = 3
+# Your own `git merge` and `git pull` in the data directory pair no files by
+# likeness either (gitrepo.MERGE_STRATEGY says why both are needed).
+RENAMES_OFF = {"merge.renames": "false", "pull.twohead": "recursive"}
 
 
 @dataclass
@@ -153,11 +156,14 @@ class Syncing(NetworkBase):
             repo.run("checkout", "-q", "-B", chosen, "--track", f"origin/{chosen}")
 
     def _register_driver(self, repo: GitRepo, driver: str) -> bool:
-        """Put the merge driver in the repository's own config; False when it was there."""
-        if repo.config("merge.plnctl.driver") == driver:
+        """Put the merge driver in the repository's own config, with git's rename
+        detection off for merges (yours too: `git pull`); False when all was there."""
+        wanted = {"merge.plnctl.name": DRIVER_NAME, "merge.plnctl.driver": driver}
+        wanted.update(RENAMES_OFF)
+        if all(repo.config(key) == value for key, value in wanted.items()):
             return False
-        repo.run("config", "merge.plnctl.name", DRIVER_NAME)
-        repo.run("config", "merge.plnctl.driver", driver)
+        for key, value in wanted.items():
+            repo.run("config", key, value)
         return True
 
     def _ensure_lines(self, path: Path, lines: list[str]) -> bool:
@@ -256,6 +262,7 @@ class Syncing(NetworkBase):
         return "1 commit" if count == 1 else f"{count} commits"
 
     def _merge(self, repo: GitRepo, report: SyncReport) -> None:
+        from plnctl.gitrepo import MERGE_STRATEGY
         from plnctl.reconcile import settle
 
         theirs = repo.rev(f"refs/remotes/{report.remote}/{report.branch}")
@@ -269,8 +276,8 @@ class Syncing(NetworkBase):
             report.changed += self._changed(repo, head, theirs)
             self._private(report.changed)
             return
-        merge = ["merge", "-q", "--no-ff", "--no-commit", "--allow-unrelated-histories", theirs]
-        done = repo.run(*merge, check=False)
+        merge = ["merge", "-q", *MERGE_STRATEGY, "--no-ff", "--no-commit"]
+        done = repo.run(*merge, "--allow-unrelated-histories", theirs, check=False)
         if done.returncode not in (0, 1):
             raise SyncStopped(f"{repo.failure('merge', done)}; nothing was changed", report)
         settled = settle(repo, self.store, base, theirs, self.today)
@@ -364,7 +371,7 @@ class Syncing(NetworkBase):
 
     def undo(self, confirm: Callable[[Commit], bool]) -> Commit:
         """Revert plnctl's last commit with a new commit (safe after a push)."""
-        from plnctl.gitrepo import stamped
+        from plnctl.gitrepo import MERGE_STRATEGY, stamped
 
         repo = self._repo()
         last = self._undoable(repo)
@@ -373,7 +380,7 @@ class Syncing(NetworkBase):
         with self.store.lock(self.on_wait):
             if self._undoable(repo).hash != last.hash:
                 raise SyncError("the history changed meanwhile; nothing was undone")
-            repo.run("revert", "--no-commit", last.hash)
+            repo.run("revert", *MERGE_STRATEGY, "--no-commit", last.hash)
             repo.run("commit", "-q", "-m", stamped(f"undo {last.message}"))
             self._private(last.files)
         return last

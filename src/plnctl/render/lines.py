@@ -334,6 +334,12 @@ def synced(report: SyncReport, *, finished: bool) -> None:
     if settled is not None:
         lines += [f"moved the changes to {old} into {new}" for old, new in settled.moved]
         lines += [f"kept {p}: changed on one device, deleted on the other" for p in settled.kept]
+        lines += [
+            f"kept {p}: changed on one device, deleted on the other without a rename or merge "
+            f"plnctl could follow; if it lives on in another tie, `plnctl merge "
+            f"{p.removesuffix('.toml')} OTHER` folds it in"
+            for p in settled.unfollowed
+        ]
         if settled.repointed:
             lines.append(f"updated --via in {', '.join(settled.repointed)}")
     for path, added in report.recorded:
