@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -365,10 +366,11 @@ def test_an_unreadable_side_stops_the_merge_and_keeps_both_versions(
     desktop.ok("sync")
     path = laptop.root / "ann-lee.toml"
     path.write_text(path.read_text().replace('kind = "person"', 'kind = "person'))
+    laptop.git("commit", "-qam", "broken by hand")  # sync itself commits no broken edit
     stopped = laptop.fails("sync")
     assert "git could not merge ann-lee.toml (ann-lee.toml: ours: not valid TOML" in stopped.err
     assert "`git add` each, then run `plnctl sync` again" in stopped.err
-    assert stopped.out.startswith("committed hand edits: ann-lee.toml\n")
+    assert stopped.out == ""
     again = laptop.fails("sync")
     assert "A merge is waiting for you, both versions kept: fix ann-lee.toml" in again.err
     assert "a git merge is not finished" in laptop.fails("doctor").out
@@ -528,3 +530,69 @@ def test_sync_init_says_how_to_tell_git_who_you_are(
         "'Your Name'` and `git config --global user.email you@example.org`\n"
     )
     assert not (device.root / ".git").exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            lambda text: text.replace('kind = "person"', 'kind = "robot"'),
+            "ann-lee.toml:3: field 'kind': Input should be 'person' or 'source'",
+        ),
+        (
+            lambda text: text + "\n[[events]\n",
+            "ann-lee.toml:15: not valid TOML: Expected ']]' at the end of an array declaration",
+        ),
+    ],
+)
+def test_sync_commits_and_pushes_no_hand_edit_doctor_rejects(
+    laptop: Device, remote: Path, edit: Callable[[str], str], problem: str
+) -> None:
+    head, pushed = laptop.git("rev-parse", "HEAD").strip(), git(remote, "rev-parse", "main")
+    laptop.ok("checkin", "cat")  # a commit of plnctl's own, waiting to be pushed
+    path = laptop.root / "ann-lee.toml"
+    before = path.read_text()
+    path.write_text(edit(before))
+    (laptop.root / "notes.md").write_text("my own notes\n")  # not plnctl's: never checked
+    stopped = laptop.fails("sync")
+    assert stopped.out == ""
+    assert stopped.err == (
+        f"plnctl: error: cannot sync: {problem}; fix it (`plnctl doctor` lists every "
+        "problem) or undo the edit, then sync again; to sync it as it is, commit it "
+        "yourself (`git commit`) first; nothing was committed or pushed\n"
+    )
+    assert laptop.git("rev-list", "--count", f"{head}..HEAD") == "1\n"
+    assert git(remote, "rev-parse", "main") == pushed
+    assert laptop.git("status", "--porcelain") == " M ann-lee.toml\n?? notes.md\n"
+    path.write_text(before.replace('kind = "person"', 'kind = "person"\nnote = "by hand"'))
+    synced = laptop.ok("sync")
+    assert synced.out.startswith("committed hand edits: ann-lee.toml, notes.md\n")
+
+
+def test_sync_stops_at_a_conflict_copy_and_names_every_file_with_a_problem(
+    laptop: Device,
+) -> None:
+    copy = laptop.root / "ann-lee (conflicted copy 2025-11-02).toml"
+    copy.write_text((laptop.root / "ann-lee.toml").read_text())
+    (laptop.root / "ben-o.toml").write_text("name = ")
+    stopped = laptop.fails("sync")
+    assert stopped.err.startswith(
+        "plnctl: error: cannot sync: ann-lee (conflicted copy 2025-11-02).toml: a conflict copy "
+        "of ann-lee.toml left by a sync tool: `plnctl doctor --fix` folds it into ann-lee.toml "
+        "(and 1 more file); fix it"
+    )
+
+
+def test_a_broken_file_committed_by_hand_elsewhere_is_named_when_it_arrives(
+    laptop: Device, desktop: Device
+) -> None:
+    path = desktop.root / "ann-lee.toml"
+    path.write_text(path.read_text().replace('kind = "person"', 'kind = "robot"'))
+    desktop.git("commit", "-qam", "my own commit")
+    desktop.ok("sync")
+    synced = laptop.ok("sync")
+    assert synced.out == "merged 1 commit from origin/main: ann-lee.toml\n"
+    assert synced.err == (
+        "plnctl: warning: received ann-lee.toml, which plnctl cannot use as it is: skipped "
+        "until fixed (`plnctl doctor` says why)\n"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -67,8 +68,6 @@ class Checkup:
 def check(root: Path, progress: Progress | None = None) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
     from plnctl.progress import counted
-    from plnctl.settings import SETTINGS_FILE
-    from plnctl.slug import is_slug
 
     result = Checkup(root)
     if not root.exists():
@@ -121,26 +120,48 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
             continue
         if name.endswith(TIE_SUFFIX) and not entry.is_symlink():
             _check_mode(result, path)
-        if name == SHARES_FILE:
-            _check_shares(result, path)
-        elif name == SETTINGS_FILE:
-            _check_settings(result, path)
-        elif name == PROFILE_FILE:
-            _check_profile(result, path)
-        elif name.endswith(TIE_SUFFIX) and is_slug(name[: -len(TIE_SUFFIX)]):
-            tie = _check_tie(result, path)
-            if tie is not None:
-                ties.append((path, name[: -len(TIE_SUFFIX)], tie))
-        elif copy := conflict_copy(name):
-            result.add(path, copy_problem(copy))
-        elif name.endswith(TIE_SUFFIX) and not name.startswith("_"):
-            result.add(path, misnamed_problem(path))
-        else:
-            result.add(path, "not a tie file: plnctl ignores it", level="note")
+        tie = _check_content(result, path)
+        if tie is not None:
+            ties.append((path, name[: -len(TIE_SUFFIX)], tie))
     result.ties = len(ties)
     _check_across(result, ties)
     result.findings.sort(key=lambda f: (f.path != root, f.path, f.line or 0))
     return result
+
+
+def check_files(root: Path, names: Iterable[str]) -> Checkup:
+    """What `doctor` says about what these files of `root` hold, each on its own
+    (no permissions, no two files compared); hidden and missing files are skipped.
+    `plnctl sync` checks hand edits with it before committing them."""
+    result = Checkup(root)
+    for name in names:
+        path = root / name
+        if "/" not in name and not name.startswith(".") and path.is_file():
+            _check_content(result, path)
+    return result
+
+
+def _check_content(result: Checkup, path: Path) -> Tie | None:
+    """Check one file by what its name says it is; the tie, when it is a readable one."""
+    from plnctl.settings import SETTINGS_FILE
+    from plnctl.slug import is_slug
+
+    name = path.name
+    if name == SHARES_FILE:
+        _check_shares(result, path)
+    elif name == SETTINGS_FILE:
+        _check_settings(result, path)
+    elif name == PROFILE_FILE:
+        _check_profile(result, path)
+    elif name.endswith(TIE_SUFFIX) and is_slug(name[: -len(TIE_SUFFIX)]):
+        return _check_tie(result, path)
+    elif copy := conflict_copy(name):
+        result.add(path, copy_problem(copy))
+    elif name.endswith(TIE_SUFFIX) and not name.startswith("_"):
+        result.add(path, misnamed_problem(path))
+    else:
+        result.add(path, "not a tie file: plnctl ignores it", level="note")
+    return None
 
 
 def _check_mode(result: Checkup, path: Path, *, directory: bool = False) -> None:

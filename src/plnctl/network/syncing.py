@@ -53,6 +53,7 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     settled: Settled | None = None
     recorded: list[tuple[str, int]] = field(default_factory=list)  # (file, records added)
+    broken: list[str] = field(default_factory=list)  # files received that doctor rejects
     pushed: int = 0
 
 
@@ -194,11 +195,12 @@ class Syncing(NetworkBase):
             report.driver = self._register_driver(repo, driver)
             for name, lines in (ATTRIBUTES, IGNORED):
                 self._ensure_lines(self.store.root / name, lines)
-            report.hand_edits = repo.changed()
-            if report.hand_edits:
-                edits = report.hand_edits
+            edits = repo.changed()
+            if edits:
+                self._vet(edits, report)
                 more = f" and {len(edits) - 5} more" if len(edits) > 5 else ""
                 repo.commit_all(f"hand edits: {', '.join(edits[:5])}{more}")
+                report.hand_edits = edits
             report.remote = self._remote(repo, report)
             for _attempt in range(PUSH_ATTEMPTS):
                 self._fetch(repo, report)
@@ -210,6 +212,26 @@ class Syncing(NetworkBase):
                 "your changes are merged and committed here: run `plnctl sync` again",
                 report,
             )
+
+    def _vet(self, edits: list[str], report: SyncReport) -> None:
+        """Stop before committing a hand edit `doctor` rejects: the other devices would
+        get a file no plnctl can read."""
+        from plnctl.checkup import check_files
+
+        errors = check_files(self.store.root, edits).errors
+        if not errors:
+            return
+        first = errors[0]
+        where = f"{first.path.name}:{first.line}" if first.line else first.path.name
+        others = len({f.path for f in errors}) - 1
+        more = f" (and {others} more file{'s' if others > 1 else ''})" if others else ""
+        raise SyncStopped(
+            f"cannot sync: {where}: {first.message}{more}; "
+            f"fix it (`plnctl doctor` lists every problem) or undo the edit, then sync "
+            "again; to sync it as it is, commit it yourself (`git commit`) first; nothing "
+            "was committed or pushed",
+            report,
+        )
 
     def _ready(self, repo: GitRepo, report: SyncReport) -> str:
         """The branch to sync; a merge left unfinished is finished first, when it can be."""
@@ -269,12 +291,15 @@ class Syncing(NetworkBase):
         head = repo.rev("HEAD")
         if theirs is None or theirs == head or (head and repo.is_ancestor(theirs, head)):
             return
-        report.received += repo.count(head, theirs)
+        # Counted once merged: a merge that stops has brought nothing in yet.
+        incoming = repo.count(head, theirs)
         base = repo.merge_base(head, theirs) if head else None
         if head is None or base == head:
             repo.run("merge", "-q", "--ff-only", theirs)
+            report.received += incoming
             report.changed += self._changed(repo, head, theirs)
             self._private(report.changed)
+            self._check_received(report)
             return
         merge = ["merge", "-q", *MERGE_STRATEGY, "--no-ff", "--no-commit"]
         done = repo.run(*merge, "--allow-unrelated-histories", theirs, check=False)
@@ -296,9 +321,19 @@ class Syncing(NetworkBase):
             )
         repo.run("add", "-A")
         repo.run("commit", "-q", "-m", f"sync: merge {report.remote}/{report.branch}")
+        report.received += incoming
         report.changed += self._changed(repo, head, "HEAD")
         self._private(report.changed)
         report.recorded += _records_added(repo, head, report.changed)
+        self._check_received(report)
+
+    def _check_received(self, report: SyncReport) -> None:
+        """Name the files that came in broken (committed by hand elsewhere): plnctl
+        skips them until they are fixed, and `plnctl doctor` says why."""
+        from plnctl.checkup import check_files
+
+        found = check_files(self.store.root, report.changed).errors
+        report.broken = sorted({f.path.name for f in found} | set(report.broken))
 
     def _private(self, names: Iterable[str]) -> None:
         """Files git wrote get the mode plnctl gives its own (600): personal data.

@@ -349,6 +349,11 @@ def synced(report: SyncReport, *, finished: bool) -> None:
             f"{path}: {changes} both devices made differently set aside "
             f"(`plnctl show {slug}` or `plnctl doctor`)"
         )
+    if report.broken:
+        warn(
+            f"received {', '.join(report.broken)}, which plnctl cannot use as it is: skipped "
+            "until fixed (`plnctl doctor` says why)"
+        )
     if report.pushed:
         count = "1 commit" if report.pushed == 1 else f"{report.pushed} commits"
         lines.append(f"pushed {count} to {where}")
