@@ -532,6 +532,93 @@ def test_sync_init_says_how_to_tell_git_who_you_are(
     assert not (device.root / ".git").exists()
 
 
+def test_set_aside_changes_in_the_profile_share_log_and_settings_say_how_to_see_them(
+    laptop: Device, desktop: Device
+) -> None:
+    import json
+
+    laptop.ok("learn", "statistics", "--why", "for work")
+    laptop.ok("share", "https://example.org/p")
+    (laptop.root / "_settings.toml").write_text("quiet_days = 30\n\n[weights]\nread = 1.5\n")
+    laptop.ok("sync")
+    desktop.ok("sync")
+    laptop.ok("learn", "statistics", "--why", "for the thesis")
+    laptop.ok("profile", "set", "--about", "from the laptop")
+    desktop.ok("learn", "statistics", "--why", "for fun")
+    desktop.ok("profile", "set", "--about", "from the desktop")
+    for device, kept in ((laptop, "2"), (desktop, "3")):
+        settings = device.root / "_settings.toml"
+        settings.write_text(settings.read_text().replace("read = 1.5", f"read = {kept}"))
+        shares = device.root / "_shares.toml"
+        shares.write_text(
+            shares.read_text().replace(
+                'what = "https://example.org/p"', f'what = "https://example.org/{device.root.name}"'
+            )
+        )
+    laptop.ok("sync")
+    synced = desktop.ok("sync")
+    assert synced.out == (
+        "committed hand edits: _settings.toml, _shares.toml\n"
+        "merged 3 commits from origin/main: _profile.toml, _shares.toml\n"
+        "_profile.toml: 2 changes both devices made differently set aside "
+        "(`plnctl profile` or `plnctl doctor`)\n"
+        "_shares.toml: 1 change both devices made differently set aside "
+        "(`plnctl shares` or `plnctl doctor`)\n"
+        "_settings.toml: weights.read: the other device had 2; this device's value stays "
+        "(edit _settings.toml to change it)\n"
+        "pushed 4 commits to origin/main\n"
+    )
+    profile = desktop.ok("profile").out
+    assert profile.endswith(
+        "\nSet aside by a merge (2): `plnctl profile set --clear-conflicts` clears them\n"
+        "  - about: the other device had 'from the laptop' (merged 2025-06-30)\n"
+        "  - learn statistics why: the other device had 'for the thesis' (merged 2025-06-30)\n"
+    )
+    assert json.loads(desktop.ok("profile", "--json").out)["conflicts"] == [
+        {"field": "about", "theirs": "from the laptop", "date": "2025-06-30"},
+        {
+            "field": "learn",
+            "topic": "statistics",
+            "key": "why",
+            "theirs": "for the thesis",
+            "date": "2025-06-30",
+        },
+    ]
+    share_id = desktop.tie("_shares")["shares"][0]["id"]
+    listed = desktop.ok("shares").out
+    assert listed.startswith(
+        "Set aside by a merge (1): `plnctl shares --clear-conflicts` clears them\n"
+        f"  - shares {share_id}: the other device had 'https://example.org/laptop' on "
+        "2025-06-30 (merged 2025-06-30)\n"
+        "date        what"
+    )
+    assert json.loads(desktop.ok("shares", "--json").out)["conflicts"][0]["id"] == share_id
+    doctor = desktop.ok("doctor").out
+    assert doctor.count("; `plnctl profile set --clear-conflicts` clears them\n") == 2
+    assert doctor.count("; `plnctl shares --clear-conflicts` clears them\n") == 1
+
+    assert desktop.ok("profile", "set", "--clear-conflicts").out == (
+        "updated your profile: conflicts\n"
+    )
+    assert desktop.ok("shares", "--clear-conflicts").out == (
+        "cleared 1 conflict record from _shares.toml\n"
+    )
+    assert "conflicts" not in desktop.tie("_profile")
+    assert "conflicts" not in desktop.tie("_shares")
+    assert desktop.tie("_profile")["about"] == "from the desktop"
+    assert desktop.subjects()[:2] == ["shares: conflicts", "profile set"]
+    assert desktop.ok("doctor").out == "all 4 ties OK\n"
+    again = desktop.fails("profile", "set", "--clear-conflicts")
+    assert again.err == (
+        "plnctl: error: no conflict records to clear in _profile.toml: `plnctl profile` lists "
+        "any there are\n"
+    )
+    assert (
+        "no conflict records to clear in _shares.toml"
+        in desktop.fails("shares", "--clear-conflicts").err
+    )
+
+
 @pytest.mark.parametrize(
     ("edit", "problem"),
     [

@@ -282,16 +282,14 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
             )
         else:
             seen[event.id] = index
-    _check_conflicts(result, path, tie.model_extra or {}, text, f"plnctl set {path.stem} ")
+    _check_conflicts(result, path, tie.model_extra or {}, text)
     _check_file_name(result, path, tie)
     return tie
 
 
-def _check_conflicts(
-    result: Checkup, path: Path, doc: dict[str, Any], text: str, clear: str | None
-) -> None:
+def _check_conflicts(result: Checkup, path: Path, doc: dict[str, Any], text: str) -> None:
     """A note for each change a merge set aside; an error when the table is broken."""
-    from plnctl.conflicts import records_in, summary
+    from plnctl.conflicts import commands_for, records_in, summary
 
     if "conflicts" not in doc:
         return
@@ -303,11 +301,7 @@ def _check_conflicts(
             line_of(text, ["conflicts"]),
         )
         return
-    how = (
-        f"`{clear}--clear-conflicts` clears them"
-        if clear
-        else "delete its [[conflicts]] table when done"
-    )
+    how = f"`{commands_for(path.name)[1]}` clears them"
     for index, record in enumerate(records):
         result.add(
             path,
@@ -389,7 +383,7 @@ def _check_profile(result: Checkup, path: Path) -> None:
     except ProfileError as exc:
         for loc, message in exc.problems:
             result.add(path, message, line_of(text, loc))
-    _check_conflicts(result, path, data, text, None)
+    _check_conflicts(result, path, data, text)
 
 
 def _check_settings(result: Checkup, path: Path) -> None:
@@ -420,7 +414,7 @@ def _check_shares(result: Checkup, path: Path) -> None:
     if loaded is None:
         return
     data, text = loaded
-    _check_conflicts(result, path, data, text, None)
+    _check_conflicts(result, path, data, text)
     shares = data.get("shares", [])
     if not is_share_log(shares):
         result.add(path, SHARE_LOG_SHAPE, line_of(text, ["shares"]))

@@ -53,6 +53,9 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     settled: Settled | None = None
     recorded: list[tuple[str, int]] = field(default_factory=list)  # (file, records added)
+    # Settings both devices changed differently: this device's value stayed, and the
+    # other's is told here, as a conflict record (`_settings.toml` holds none).
+    settings_kept: list[dict[str, Any]] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # files received that doctor rejects
     pushed: int = 0
 
@@ -325,6 +328,7 @@ class Syncing(NetworkBase):
         report.changed += self._changed(repo, head, "HEAD")
         self._private(report.changed)
         report.recorded += _records_added(repo, head, report.changed)
+        report.settings_kept += _settings_kept(repo, base, head, theirs)
         self._check_received(report)
 
     def _check_received(self, report: SyncReport) -> None:
@@ -507,13 +511,8 @@ _UNMERGED = (
 
 def _entries(raw: bytes | None, name: str) -> tuple[int, int]:
     """How many events (or shares, or goals) and conflict records a file holds."""
-    from plnctl.store import load_toml
-
-    if raw is None:
-        return 0, 0
-    try:
-        doc, _ = load_toml(Path(name), raw)
-    except TieFileError:
+    doc = _table(raw, name)
+    if doc is None:
         return 0, 0
     main: list[Any] = next(
         (doc[k] for k in ("events", "shares", "learn") if isinstance(doc.get(k), list)), []
@@ -525,6 +524,41 @@ def _entries(raw: bytes | None, name: str) -> tuple[int, int]:
 def _grown(before: bytes | None, after: bytes, name: str) -> tuple[int, int]:
     old, new = _entries(before, name), _entries(after, name)
     return max(new[0] - old[0], 0), max(new[1] - old[1], 0)
+
+
+def _settings_kept(repo: GitRepo, base: str | None, head: str, theirs: str) -> list[dict[str, Any]]:
+    """A record of each setting the merge of `theirs` kept this device's value of, though
+    the other device changed it differently (`removed` when it removed it)."""
+    from plnctl.settings import SETTINGS_FILE
+    from plnctl.threeway import merge_settings
+
+    raw = [repo.blob(rev, SETTINGS_FILE) if rev else None for rev in (base, head, theirs)]
+    if raw[1] is None or raw[2] is None or raw[1] == raw[2]:
+        return []
+    tables = [_table(side, SETTINGS_FILE) for side in raw]
+    if tables[1] is None or tables[2] is None:
+        return []  # the merge driver refused it: `sync` has stopped and said why
+    _, lost = merge_settings(tables[0], tables[1], tables[2])
+    kept = []
+    for key in lost:
+        value: Any = tables[2]
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        kept.append(
+            {"field": key, "removed": True} if value is None else {"field": key, "theirs": value}
+        )
+    return kept
+
+
+def _table(raw: bytes | None, name: str) -> dict[str, Any] | None:
+    from plnctl.store import load_toml
+
+    if raw is None:
+        return None
+    try:
+        return load_toml(Path(name), raw)[0]
+    except TieFileError:
+        return None
 
 
 def _records_added(repo: GitRepo, before: str | None, paths: list[str]) -> list[tuple[str, int]]:

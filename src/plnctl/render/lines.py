@@ -281,6 +281,11 @@ def profile_changed(fields: Sequence[str]) -> None:
         say("your profile already says that; nothing changed")
 
 
+def conflicts_cleared(file_name: str, count: int) -> None:
+    records = "1 conflict record" if count == 1 else f"{count} conflict records"
+    write_lines([f"cleared {records} from {file_name}"])
+
+
 def project_changed(name: str, what: str) -> None:
     if what == "unchanged":
         say(f"project {name!r} already says that; nothing changed")
@@ -318,6 +323,8 @@ def sync_setup(done: SyncSetup) -> None:
 
 def synced(report: SyncReport, *, finished: bool) -> None:
     """What `plnctl sync` did; when it stopped part-way, what it did before."""
+    from plnctl.conflicts import commands_for, summary
+
     lines = []
     if report.finished_merge:
         lines.append("finished the merge left unfinished")
@@ -344,11 +351,15 @@ def synced(report: SyncReport, *, finished: bool) -> None:
             lines.append(f"updated --via in {', '.join(settled.repointed)}")
     for path, added in report.recorded:
         changes = "1 change" if added == 1 else f"{added} changes"
-        slug = path.removesuffix(".toml")
         lines.append(
             f"{path}: {changes} both devices made differently set aside "
-            f"(`plnctl show {slug}` or `plnctl doctor`)"
+            f"(`{commands_for(path)[0]}` or `plnctl doctor`)"
         )
+    lines += [
+        f"_settings.toml: {summary(record)}; this device's value stays (edit _settings.toml "
+        "to change it)"
+        for record in report.settings_kept
+    ]
     if report.broken:
         warn(
             f"received {', '.join(report.broken)}, which plnctl cannot use as it is: skipped "
