@@ -670,6 +670,42 @@ def test_sync_stops_at_a_conflict_copy_and_names_every_file_with_a_problem(
     )
 
 
+def test_log_of_a_tie_that_never_was_is_an_error(laptop: Device) -> None:
+    unknown = laptop.fails("log", "nobody")
+    assert unknown.err == "plnctl: error: no tie matches 'nobody'; `plnctl list` shows every tie\n"
+    assert laptop.fails("log", "no body").err.startswith("plnctl: error: no tie matches")
+    laptop.ok("rm", "cat", "--yes")
+    assert laptop.ok("log", "cat-wu", "-n", "1").out.endswith("  rm cat-wu\n")
+
+
+def test_sync_init_keeps_a_remote_it_cannot_reach_and_says_sync_will_fail(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device = Device(cli, tmp_path / "pln")
+    device.ok("add", "Ann")
+    missing = tmp_path / "nowhere.git"
+    done = device.ok("sync", "init", str(missing))
+    assert done.out.endswith(f"origin is {missing}\n")
+    assert done.err == (
+        "plnctl: every change is now a commit; `plnctl sync` syncs with origin\n"
+        f"plnctl: warning: cannot reach {missing} ('{missing}' does not appear to be a git "
+        "repository): `plnctl sync` fails until it exists and can be reached; `plnctl sync "
+        "init REMOTE` sets another\n"
+    )
+    assert "could not reach origin" in device.fails("sync").err
+    # A relative path is the one the user sees from here, not from the data directory.
+    bare_remote(tmp_path / "made-later.git")
+    monkeypatch.chdir(tmp_path)
+    moved = device.ok("sync", "init", "made-later.git")
+    assert moved.out == f"origin is {tmp_path / 'made-later.git'} (was {missing})\n"
+    assert "warning" not in moved.err
+    device.ok("sync")
+    clone = Device(cli, tmp_path / "clone")
+    cloned = clone.ok("sync", "init", "--clone", "made-later.git")
+    assert cloned.out.startswith(f"cloned {tmp_path / 'made-later.git'} into {clone.root}\n")
+    assert (clone.root / "ann.toml").is_file()
+
+
 def test_a_broken_file_committed_by_hand_elsewhere_is_named_when_it_arrives(
     laptop: Device, desktop: Device
 ) -> None:

@@ -81,9 +81,14 @@ class GitRepo:
     # -- running git ---------------------------------------------------------
 
     def run(
-        self, *args: str, check: bool = True, cwd: Path | None = None
+        self,
+        *args: str,
+        check: bool = True,
+        cwd: Path | None = None,
+        timeout: float | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run git in the data directory; a failure is a SyncError naming git's reason."""
+        """Run git in the data directory; a failure is a SyncError naming git's reason
+        (past `timeout` seconds, subprocess.TimeoutExpired)."""
         env = {
             **os.environ,
             # Paths are file names, never patterns; messages are parsed in English.
@@ -101,6 +106,7 @@ class GitRepo:
                 errors="surrogateescape",
                 env=env,
                 check=False,
+                timeout=timeout,
             )
         except FileNotFoundError:
             if shutil.which("git") is None:
@@ -222,12 +228,36 @@ class GitRepo:
         done = self.run("config", "--local", "--get", key, check=False)
         return done.stdout.strip() if done.returncode == 0 else None
 
-    def check_identity(self) -> None:
-        """A SyncError saying how to tell git who you are, when it does not know."""
+    def unreachable(self, remote: str, timeout: float) -> str | None:
+        """Why git cannot read the repository `remote` now, or None when it can."""
+        try:
+            done = self.run(
+                "ls-remote",
+                "--heads",
+                "--",
+                remote,
+                check=False,
+                cwd=self._existing(),
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return f"no answer within {timeout:g} seconds"
+        if done.returncode == 0:
+            return None
+        # ssh says why (`Could not resolve hostname`) before git's general `fatal:` line.
+        said = [line for line in done.stderr.splitlines() if line.startswith("ssh: ")]
+        return said[0].removeprefix("ssh: ") if said else one_line(done.stderr + done.stdout)
+
+    def _existing(self) -> Path:
+        """The data directory, or the nearest directory above it that exists."""
         here = self.root
         while not here.is_dir() and here != here.parent:
-            here = here.parent  # the data directory may not exist yet
-        self.run("var", "GIT_COMMITTER_IDENT", cwd=here)
+            here = here.parent
+        return here
+
+    def check_identity(self) -> None:
+        """A SyncError saying how to tell git who you are, when it does not know."""
+        self.run("var", "GIT_COMMITTER_IDENT", cwd=self._existing())
 
     # -- the work tree -------------------------------------------------------------
 
@@ -330,6 +360,15 @@ class GitRepo:
                 )
             )
         return commits
+
+
+def absolute_remote(remote: str) -> str:
+    """A remote as git should keep it: a URL (`https://...`, `host:path`) as given, a
+    path made absolute, since git reads a relative one from the data directory."""
+    head = remote.split("/", 1)[0]
+    if "://" in remote or ":" in head:
+        return remote
+    return str(Path(remote).expanduser().absolute())
 
 
 def stamped(message: str) -> str:

@@ -21,6 +21,8 @@ ATTRIBUTES = (".gitattributes", ["*.toml merge=plnctl"])
 IGNORED = (".gitignore", [".lock", ".*.tmp", ".merge_file_*"])
 DRIVER_NAME = "plnctl: merge ties by event id, never with conflict markers"
 PUSH_ATTEMPTS = 3
+# How long `sync init` waits for a remote to answer before saying it cannot reach it.
+REACH_SECONDS = 30.0
 # Your own `git merge` and `git pull` in the data directory pair no files by
 # likeness either (gitrepo.MERGE_STRATEGY says why both are needed).
 RENAMES_OFF = {"merge.renames": "false", "pull.twohead": "recursive"}
@@ -38,6 +40,7 @@ class SyncSetup:
     committed: bool = False
     remote: str | None = None
     remote_before: str | None = None
+    unreachable: str | None = None  # why git could not reach the remote given
 
 
 @dataclass
@@ -91,13 +94,16 @@ class Syncing(NetworkBase):
 
     def sync_init(self, remote: str | None, *, clone: str | None, driver: str) -> SyncSetup:
         """Make the data directory a git repository with plnctl's merge driver, or
-        adopt the one it is; commit what is there; set `origin`. Idempotent."""
-        from plnctl.gitrepo import GitRepo
+        adopt the one it is; commit what is there; set `origin`, and say when it
+        cannot be reached (it is kept: the remote may not exist yet). Idempotent."""
+        from plnctl.gitrepo import GitRepo, absolute_remote
 
         root = self.store.root
         repo = GitRepo(root)
         done = SyncSetup(root)
         repo.check_identity()
+        remote = None if remote is None else absolute_remote(remote)
+        clone = None if clone is None else absolute_remote(clone)
         if clone is not None:
             if remote is not None:
                 raise SyncError("give REMOTE or --clone REMOTE, not both")
@@ -132,6 +138,8 @@ class Syncing(NetworkBase):
                     repo.run("remote", "add", "origin", remote)
                 elif done.remote_before != remote:
                     repo.run("remote", "set-url", "origin", remote)
+        if remote is not None:
+            done.unreachable = repo.unreachable(remote, REACH_SECONDS)
         return done
 
     def _clone(self, repo: GitRepo, source: str) -> None:
@@ -393,20 +401,18 @@ class Syncing(NetworkBase):
         """What changed, newest first: every commit, or those of one tie (even one
         renamed or removed since)."""
         repo = self._repo()
-        path = None
-        if query is not None:
-            path = f"{self._slug_in_history(query)}.toml"
-        return repo.log(path, limit)
-
-    def _slug_in_history(self, query: str) -> str:
+        if query is None:
+            return repo.log(None, limit)
         from plnctl.slug import SLUG_RE
 
         try:
-            return self.find(query)
+            return repo.log(f"{self.find(query)}.toml", limit)
         except UnknownTieError:
-            if SLUG_RE.match(query.strip()):
-                return query.strip()  # a tie that is gone has a history still
-            raise
+            # A tie that is gone has a history still; a slug that never was is unknown.
+            gone = repo.log(f"{query.strip()}.toml", limit) if SLUG_RE.match(query.strip()) else []
+            if not gone:
+                raise
+            return gone
 
     def undo(self, confirm: Callable[[Commit], bool]) -> Commit:
         """Revert plnctl's last commit with a new commit (safe after a push)."""

@@ -313,12 +313,19 @@ def sync_setup(done: SyncSetup) -> None:
         lines.append(f"origin is {done.remote}{was}")
     if not lines:
         say(f"sync is already set up in {done.root}; nothing changed")
-        return
-    write_lines(lines)
-    if done.remote or done.cloned:
-        say("every change is now a commit; `plnctl sync` syncs with origin")
     else:
-        say("every change is now a commit; `plnctl sync init REMOTE` adds a remote to sync with")
+        write_lines(lines)
+        if done.remote or done.cloned:
+            say("every change is now a commit; `plnctl sync` syncs with origin")
+        else:
+            say(
+                "every change is now a commit; `plnctl sync init REMOTE` adds a remote to sync with"
+            )
+    if done.unreachable:
+        warn(
+            f"cannot reach {done.remote} ({done.unreachable}): `plnctl sync` fails until it "
+            "exists and can be reached; `plnctl sync init REMOTE` sets another"
+        )
 
 
 def synced(report: SyncReport, *, finished: bool) -> None:
