@@ -139,8 +139,23 @@ def test_a_copy_of_a_file_that_is_gone_becomes_the_file_and_an_unreadable_copy_s
     assert fixed.err.startswith(
         f"plnctl: warning: kept {copy.name}: {copy}: not valid TOML: Invalid value"
     )
+    assert fixed.err.endswith(
+        f"plnctl: error: 2 problems in 1 file of {data_dir}; the fold above is the only change "
+        "made\n"
+    )
     assert cli.read_tie("ann-lee")["note"] == "theirs"
     assert (data_dir / "_shares.sync-conflict-20251102-123456-ABCDEFG.toml").exists()
+    (data_dir / "ben.toml").write_text('name = "Ben"\nevery = "often"\n')
+    (data_dir / "ben.toml").chmod(0o600)
+    write_ann(data_dir / "ann-lee (conflicted copy 2).toml", "two")
+    write_ann(data_dir / "ann-lee (conflicted copy 3).toml", "three")
+    again = cli("doctor", "--fix")
+    assert again.code == 1
+    assert again.err.endswith(
+        f"plnctl: error: 3 problems in 2 files of {data_dir}; the 2 folds above are the only "
+        "changes made\n"
+    )
+    assert cli.fails("doctor").err.endswith("; nothing was changed\n")
 
 
 def test_a_copy_of_the_share_log_is_folded_by_id(cli: Cli, data_dir: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -365,10 +366,11 @@ def test_an_unreadable_side_stops_the_merge_and_keeps_both_versions(
     desktop.ok("sync")
     path = laptop.root / "ann-lee.toml"
     path.write_text(path.read_text().replace('kind = "person"', 'kind = "person'))
+    laptop.git("commit", "-qam", "broken by hand")  # sync itself commits no broken edit
     stopped = laptop.fails("sync")
     assert "git could not merge ann-lee.toml (ann-lee.toml: ours: not valid TOML" in stopped.err
     assert "`git add` each, then run `plnctl sync` again" in stopped.err
-    assert stopped.out.startswith("committed hand edits: ann-lee.toml\n")
+    assert stopped.out == ""
     again = laptop.fails("sync")
     assert "A merge is waiting for you, both versions kept: fix ann-lee.toml" in again.err
     assert "a git merge is not finished" in laptop.fails("doctor").out
@@ -528,3 +530,192 @@ def test_sync_init_says_how_to_tell_git_who_you_are(
         "'Your Name'` and `git config --global user.email you@example.org`\n"
     )
     assert not (device.root / ".git").exists()
+
+
+def test_set_aside_changes_in_the_profile_share_log_and_settings_say_how_to_see_them(
+    laptop: Device, desktop: Device
+) -> None:
+    import json
+
+    laptop.ok("learn", "statistics", "--why", "for work")
+    laptop.ok("share", "https://example.org/p")
+    (laptop.root / "_settings.toml").write_text("quiet_days = 30\n\n[weights]\nread = 1.5\n")
+    laptop.ok("sync")
+    desktop.ok("sync")
+    laptop.ok("learn", "statistics", "--why", "for the thesis")
+    laptop.ok("profile", "set", "--about", "from the laptop")
+    desktop.ok("learn", "statistics", "--why", "for fun")
+    desktop.ok("profile", "set", "--about", "from the desktop")
+    for device, kept in ((laptop, "2"), (desktop, "3")):
+        settings = device.root / "_settings.toml"
+        settings.write_text(settings.read_text().replace("read = 1.5", f"read = {kept}"))
+        shares = device.root / "_shares.toml"
+        shares.write_text(
+            shares.read_text().replace(
+                'what = "https://example.org/p"', f'what = "https://example.org/{device.root.name}"'
+            )
+        )
+    laptop.ok("sync")
+    synced = desktop.ok("sync")
+    assert synced.out == (
+        "committed hand edits: _settings.toml, _shares.toml\n"
+        "merged 3 commits from origin/main: _profile.toml, _shares.toml\n"
+        "_profile.toml: 2 changes both devices made differently set aside "
+        "(`plnctl profile` or `plnctl doctor`)\n"
+        "_shares.toml: 1 change both devices made differently set aside "
+        "(`plnctl shares` or `plnctl doctor`)\n"
+        "_settings.toml: weights.read: the other device had 2; this device's value stays "
+        "(edit _settings.toml to change it)\n"
+        "pushed 4 commits to origin/main\n"
+    )
+    profile = desktop.ok("profile").out
+    assert profile.endswith(
+        "\nSet aside by a merge (2): `plnctl profile set --clear-conflicts` clears them\n"
+        "  - about: the other device had 'from the laptop' (merged 2025-06-30)\n"
+        "  - learn statistics why: the other device had 'for the thesis' (merged 2025-06-30)\n"
+    )
+    assert json.loads(desktop.ok("profile", "--json").out)["conflicts"] == [
+        {"field": "about", "theirs": "from the laptop", "date": "2025-06-30"},
+        {
+            "field": "learn",
+            "topic": "statistics",
+            "key": "why",
+            "theirs": "for the thesis",
+            "date": "2025-06-30",
+        },
+    ]
+    share_id = desktop.tie("_shares")["shares"][0]["id"]
+    listed = desktop.ok("shares").out
+    assert listed.startswith(
+        "Set aside by a merge (1): `plnctl shares --clear-conflicts` clears them\n"
+        f"  - shares {share_id}: the other device had 'https://example.org/laptop' on "
+        "2025-06-30 (merged 2025-06-30)\n"
+        "date        what"
+    )
+    assert json.loads(desktop.ok("shares", "--json").out)["conflicts"][0]["id"] == share_id
+    doctor = desktop.ok("doctor").out
+    assert doctor.count("; `plnctl profile set --clear-conflicts` clears them\n") == 2
+    assert doctor.count("; `plnctl shares --clear-conflicts` clears them\n") == 1
+
+    assert desktop.ok("profile", "set", "--clear-conflicts").out == (
+        "updated your profile: conflicts\n"
+    )
+    assert desktop.ok("shares", "--clear-conflicts").out == (
+        "cleared 1 conflict record from _shares.toml\n"
+    )
+    assert "conflicts" not in desktop.tie("_profile")
+    assert "conflicts" not in desktop.tie("_shares")
+    assert desktop.tie("_profile")["about"] == "from the desktop"
+    assert desktop.subjects()[:2] == ["shares: conflicts", "profile set"]
+    assert desktop.ok("doctor").out == "all 4 ties OK\n"
+    again = desktop.fails("profile", "set", "--clear-conflicts")
+    assert again.err == (
+        "plnctl: error: no conflict records to clear in _profile.toml: `plnctl profile` lists "
+        "any there are\n"
+    )
+    assert (
+        "no conflict records to clear in _shares.toml"
+        in desktop.fails("shares", "--clear-conflicts").err
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            lambda text: text.replace('kind = "person"', 'kind = "robot"'),
+            "ann-lee.toml:3: field 'kind': Input should be 'person' or 'source'",
+        ),
+        (
+            lambda text: text + "\n[[events]\n",
+            "ann-lee.toml:15: not valid TOML: Expected ']]' at the end of an array declaration",
+        ),
+    ],
+)
+def test_sync_commits_and_pushes_no_hand_edit_doctor_rejects(
+    laptop: Device, remote: Path, edit: Callable[[str], str], problem: str
+) -> None:
+    head, pushed = laptop.git("rev-parse", "HEAD").strip(), git(remote, "rev-parse", "main")
+    laptop.ok("checkin", "cat")  # a commit of plnctl's own, waiting to be pushed
+    path = laptop.root / "ann-lee.toml"
+    before = path.read_text()
+    path.write_text(edit(before))
+    (laptop.root / "notes.md").write_text("my own notes\n")  # not plnctl's: never checked
+    stopped = laptop.fails("sync")
+    assert stopped.out == ""
+    assert stopped.err == (
+        f"plnctl: error: cannot sync: {problem}; fix it (`plnctl doctor` lists every "
+        "problem) or undo the edit, then sync again; to sync it as it is, commit it "
+        "yourself (`git commit`) first; nothing was committed or pushed\n"
+    )
+    assert laptop.git("rev-list", "--count", f"{head}..HEAD") == "1\n"
+    assert git(remote, "rev-parse", "main") == pushed
+    assert laptop.git("status", "--porcelain") == " M ann-lee.toml\n?? notes.md\n"
+    path.write_text(before.replace('kind = "person"', 'kind = "person"\nnote = "by hand"'))
+    synced = laptop.ok("sync")
+    assert synced.out.startswith("committed hand edits: ann-lee.toml, notes.md\n")
+
+
+def test_sync_stops_at_a_conflict_copy_and_names_every_file_with_a_problem(
+    laptop: Device,
+) -> None:
+    copy = laptop.root / "ann-lee (conflicted copy 2025-11-02).toml"
+    copy.write_text((laptop.root / "ann-lee.toml").read_text())
+    (laptop.root / "ben-o.toml").write_text("name = ")
+    stopped = laptop.fails("sync")
+    assert stopped.err.startswith(
+        "plnctl: error: cannot sync: ann-lee (conflicted copy 2025-11-02).toml: a conflict copy "
+        "of ann-lee.toml left by a sync tool: `plnctl doctor --fix` folds it into ann-lee.toml "
+        "(and 1 more file); fix it"
+    )
+
+
+def test_log_of_a_tie_that_never_was_is_an_error(laptop: Device) -> None:
+    unknown = laptop.fails("log", "nobody")
+    assert unknown.err == "plnctl: error: no tie matches 'nobody'; `plnctl list` shows every tie\n"
+    assert laptop.fails("log", "no body").err.startswith("plnctl: error: no tie matches")
+    laptop.ok("rm", "cat", "--yes")
+    assert laptop.ok("log", "cat-wu", "-n", "1").out.endswith("  rm cat-wu\n")
+
+
+def test_sync_init_keeps_a_remote_it_cannot_reach_and_says_sync_will_fail(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device = Device(cli, tmp_path / "pln")
+    device.ok("add", "Ann")
+    missing = tmp_path / "nowhere.git"
+    done = device.ok("sync", "init", str(missing))
+    assert done.out.endswith(f"origin is {missing}\n")
+    assert done.err == (
+        "plnctl: every change is now a commit; `plnctl sync` syncs with origin\n"
+        f"plnctl: warning: cannot reach {missing} ('{missing}' does not appear to be a git "
+        "repository): `plnctl sync` fails until it exists and can be reached; `plnctl sync "
+        "init REMOTE` sets another\n"
+    )
+    assert "could not reach origin" in device.fails("sync").err
+    # A relative path is the one the user sees from here, not from the data directory.
+    bare_remote(tmp_path / "made-later.git")
+    monkeypatch.chdir(tmp_path)
+    moved = device.ok("sync", "init", "made-later.git")
+    assert moved.out == f"origin is {tmp_path / 'made-later.git'} (was {missing})\n"
+    assert "warning" not in moved.err
+    device.ok("sync")
+    clone = Device(cli, tmp_path / "clone")
+    cloned = clone.ok("sync", "init", "--clone", "made-later.git")
+    assert cloned.out.startswith(f"cloned {tmp_path / 'made-later.git'} into {clone.root}\n")
+    assert (clone.root / "ann.toml").is_file()
+
+
+def test_a_broken_file_committed_by_hand_elsewhere_is_named_when_it_arrives(
+    laptop: Device, desktop: Device
+) -> None:
+    path = desktop.root / "ann-lee.toml"
+    path.write_text(path.read_text().replace('kind = "person"', 'kind = "robot"'))
+    desktop.git("commit", "-qam", "my own commit")
+    desktop.ok("sync")
+    synced = laptop.ok("sync")
+    assert synced.out == "merged 1 commit from origin/main: ann-lee.toml\n"
+    assert synced.err == (
+        "plnctl: warning: received ann-lee.toml, which plnctl cannot use as it is: skipped "
+        "until fixed (`plnctl doctor` says why)\n"
+    )

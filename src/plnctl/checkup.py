@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -67,8 +68,6 @@ class Checkup:
 def check(root: Path, progress: Progress | None = None) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
     from plnctl.progress import counted
-    from plnctl.settings import SETTINGS_FILE
-    from plnctl.slug import is_slug
 
     result = Checkup(root)
     if not root.exists():
@@ -121,26 +120,48 @@ def check(root: Path, progress: Progress | None = None) -> Checkup:
             continue
         if name.endswith(TIE_SUFFIX) and not entry.is_symlink():
             _check_mode(result, path)
-        if name == SHARES_FILE:
-            _check_shares(result, path)
-        elif name == SETTINGS_FILE:
-            _check_settings(result, path)
-        elif name == PROFILE_FILE:
-            _check_profile(result, path)
-        elif name.endswith(TIE_SUFFIX) and is_slug(name[: -len(TIE_SUFFIX)]):
-            tie = _check_tie(result, path)
-            if tie is not None:
-                ties.append((path, name[: -len(TIE_SUFFIX)], tie))
-        elif copy := conflict_copy(name):
-            result.add(path, copy_problem(copy))
-        elif name.endswith(TIE_SUFFIX) and not name.startswith("_"):
-            result.add(path, misnamed_problem(path))
-        else:
-            result.add(path, "not a tie file: plnctl ignores it", level="note")
+        tie = _check_content(result, path)
+        if tie is not None:
+            ties.append((path, name[: -len(TIE_SUFFIX)], tie))
     result.ties = len(ties)
     _check_across(result, ties)
     result.findings.sort(key=lambda f: (f.path != root, f.path, f.line or 0))
     return result
+
+
+def check_files(root: Path, names: Iterable[str]) -> Checkup:
+    """What `doctor` says about what these files of `root` hold, each on its own
+    (no permissions, no two files compared); hidden and missing files are skipped.
+    `plnctl sync` checks hand edits with it before committing them."""
+    result = Checkup(root)
+    for name in names:
+        path = root / name
+        if "/" not in name and not name.startswith(".") and path.is_file():
+            _check_content(result, path)
+    return result
+
+
+def _check_content(result: Checkup, path: Path) -> Tie | None:
+    """Check one file by what its name says it is; the tie, when it is a readable one."""
+    from plnctl.settings import SETTINGS_FILE
+    from plnctl.slug import is_slug
+
+    name = path.name
+    if name == SHARES_FILE:
+        _check_shares(result, path)
+    elif name == SETTINGS_FILE:
+        _check_settings(result, path)
+    elif name == PROFILE_FILE:
+        _check_profile(result, path)
+    elif name.endswith(TIE_SUFFIX) and is_slug(name[: -len(TIE_SUFFIX)]):
+        return _check_tie(result, path)
+    elif copy := conflict_copy(name):
+        result.add(path, copy_problem(copy))
+    elif name.endswith(TIE_SUFFIX) and not name.startswith("_"):
+        result.add(path, misnamed_problem(path))
+    else:
+        result.add(path, "not a tie file: plnctl ignores it", level="note")
+    return None
 
 
 def _check_mode(result: Checkup, path: Path, *, directory: bool = False) -> None:
@@ -261,16 +282,14 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
             )
         else:
             seen[event.id] = index
-    _check_conflicts(result, path, tie.model_extra or {}, text, f"plnctl set {path.stem} ")
+    _check_conflicts(result, path, tie.model_extra or {}, text)
     _check_file_name(result, path, tie)
     return tie
 
 
-def _check_conflicts(
-    result: Checkup, path: Path, doc: dict[str, Any], text: str, clear: str | None
-) -> None:
+def _check_conflicts(result: Checkup, path: Path, doc: dict[str, Any], text: str) -> None:
     """A note for each change a merge set aside; an error when the table is broken."""
-    from plnctl.conflicts import records_in, summary
+    from plnctl.conflicts import commands_for, records_in, summary
 
     if "conflicts" not in doc:
         return
@@ -282,11 +301,7 @@ def _check_conflicts(
             line_of(text, ["conflicts"]),
         )
         return
-    how = (
-        f"`{clear}--clear-conflicts` clears them"
-        if clear
-        else "delete its [[conflicts]] table when done"
-    )
+    how = f"`{commands_for(path.name)[1]}` clears them"
     for index, record in enumerate(records):
         result.add(
             path,
@@ -368,7 +383,7 @@ def _check_profile(result: Checkup, path: Path) -> None:
     except ProfileError as exc:
         for loc, message in exc.problems:
             result.add(path, message, line_of(text, loc))
-    _check_conflicts(result, path, data, text, None)
+    _check_conflicts(result, path, data, text)
 
 
 def _check_settings(result: Checkup, path: Path) -> None:
@@ -399,7 +414,7 @@ def _check_shares(result: Checkup, path: Path) -> None:
     if loaded is None:
         return
     data, text = loaded
-    _check_conflicts(result, path, data, text, None)
+    _check_conflicts(result, path, data, text)
     shares = data.get("shares", [])
     if not is_share_log(shares):
         result.add(path, SHARE_LOG_SHAPE, line_of(text, ["shares"]))

@@ -2,8 +2,8 @@
 
 When two devices changed one thing differently, the merge keeps this
 device's value and records the other's, so nothing is dropped silently
-(docs/data-format.md describes the records). `show` and `doctor` report them
-through these functions. No pydantic here.
+(docs/data-format.md describes the records). `show`, `profile`, `shares`,
+`sync` and `doctor` report them through these functions. No pydantic here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,27 @@ from typing import Any
 
 # The keys that name what a record is about, besides `field`.
 NAMING = ("id", "topic", "name", "key")
+# The files other than ties that can hold records: the command that lists them,
+# and the one that clears them.
+_COMMANDS = {
+    "_profile.toml": ("plnctl profile", "plnctl profile set --clear-conflicts"),
+    "_shares.toml": ("plnctl shares", "plnctl shares --clear-conflicts"),
+}
+
+
+def commands_for(file_name: str) -> tuple[str, str]:
+    """How to see the records of a file of the data directory, and how to clear them:
+    (`plnctl show ann-lee`, `plnctl set ann-lee --clear-conflicts`) for a tie's file."""
+    if file_name in _COMMANDS:
+        return _COMMANDS[file_name]
+    slug = file_name.removesuffix(".toml")
+    return f"plnctl show {slug}", f"plnctl set {slug} --clear-conflicts"
+
+
+def set_aside(records: list[dict[str, Any]], file_name: str) -> tuple[str, list[str]]:
+    """A heading and one line per record, as `show`, `profile` and `shares` list them."""
+    heading = f"Set aside by a merge ({len(records)}): `{commands_for(file_name)[1]}` clears them"
+    return heading, [f"  - {summary(record)}" for record in records]
 
 
 def records_in(doc: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -40,6 +61,10 @@ def other_value(record: Mapping[str, Any]) -> str:
     if isinstance(theirs, Mapping) and "kind" in theirs and "date" in theirs:
         note = theirs.get("note") or theirs.get("what")
         words = f"{theirs['kind']} on {_text(theirs['date'])}"
+        return f"{words}: {note}" if isinstance(note, str) else words
+    if isinstance(theirs, Mapping) and "what" in theirs and "date" in theirs:  # a share
+        words = f"{_text(theirs['what'])} on {_text(theirs['date'])}"
+        note = theirs.get("note")
         return f"{words}: {note}" if isinstance(note, str) else words
     return _text(theirs)
 

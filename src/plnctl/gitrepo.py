@@ -31,6 +31,15 @@ WHO_ARE_YOU = (
     "git does not know who you are: run `git config --global user.name 'Your Name'` and "
     "`git config --global user.email you@example.org`"
 )
+# Git pairs a deleted file with an added one that looks alike as a rename, and tie
+# files are small and alike: it would merge one tie's changes into another tie's
+# file. plnctl identifies a tie by its slug and its events' ids (reconcile.py), so
+# every git command it runs sees added and deleted files as such.
+NO_RENAMES = ("-c", "merge.renames=false", "-c", "diff.renames=false", "-c", "status.renames=false")
+# The strategy for plnctl's merges and reverts: git's default one (ort) ignores
+# `merge.renames=false` and `-X no-renames` before git 2.50; `recursive` honours
+# them, and from 2.50 on is another name for ort, which then honours them too.
+MERGE_STRATEGY = ("--strategy=recursive", "--strategy-option=no-renames")
 # Fields of `git log` output: hash, short hash, date, subject, trailer, parents.
 _LOG_FORMAT = "%x1e%H%x1f%h%x1f%aI%x1f%s%x1f%(trailers:key=Made-by,valueonly,separator=%x2c)%x1f%P"
 
@@ -72,9 +81,14 @@ class GitRepo:
     # -- running git ---------------------------------------------------------
 
     def run(
-        self, *args: str, check: bool = True, cwd: Path | None = None
+        self,
+        *args: str,
+        check: bool = True,
+        cwd: Path | None = None,
+        timeout: float | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run git in the data directory; a failure is a SyncError naming git's reason."""
+        """Run git in the data directory; a failure is a SyncError naming git's reason
+        (past `timeout` seconds, subprocess.TimeoutExpired)."""
         env = {
             **os.environ,
             # Paths are file names, never patterns; messages are parsed in English.
@@ -84,7 +98,7 @@ class GitRepo:
         }
         try:
             done = subprocess.run(
-                ["git", *args],
+                ["git", *NO_RENAMES, *args],
                 cwd=cwd or self.root,
                 capture_output=True,
                 text=True,
@@ -92,6 +106,7 @@ class GitRepo:
                 errors="surrogateescape",
                 env=env,
                 check=False,
+                timeout=timeout,
             )
         except FileNotFoundError:
             if shutil.which("git") is None:
@@ -213,12 +228,36 @@ class GitRepo:
         done = self.run("config", "--local", "--get", key, check=False)
         return done.stdout.strip() if done.returncode == 0 else None
 
-    def check_identity(self) -> None:
-        """A SyncError saying how to tell git who you are, when it does not know."""
+    def unreachable(self, remote: str, timeout: float) -> str | None:
+        """Why git cannot read the repository `remote` now, or None when it can."""
+        try:
+            done = self.run(
+                "ls-remote",
+                "--heads",
+                "--",
+                remote,
+                check=False,
+                cwd=self._existing(),
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return f"no answer within {timeout:g} seconds"
+        if done.returncode == 0:
+            return None
+        # ssh says why (`Could not resolve hostname`) before git's general `fatal:` line.
+        said = [line for line in done.stderr.splitlines() if line.startswith("ssh: ")]
+        return said[0].removeprefix("ssh: ") if said else one_line(done.stderr + done.stdout)
+
+    def _existing(self) -> Path:
+        """The data directory, or the nearest directory above it that exists."""
         here = self.root
         while not here.is_dir() and here != here.parent:
-            here = here.parent  # the data directory may not exist yet
-        self.run("var", "GIT_COMMITTER_IDENT", cwd=here)
+            here = here.parent
+        return here
+
+    def check_identity(self) -> None:
+        """A SyncError saying how to tell git who you are, when it does not know."""
+        self.run("var", "GIT_COMMITTER_IDENT", cwd=self._existing())
 
     # -- the work tree -------------------------------------------------------------
 
@@ -274,6 +313,18 @@ class GitRepo:
 
     # -- history -----------------------------------------------------------------
 
+    def plnctl_subjects(self, since: str, until: str) -> list[str]:
+        """The subjects of plnctl's own commits that `until` has and `since` has not,
+        oldest first."""
+        fmt = "%x1e%s%x1f%(trailers:key=Made-by,valueonly,separator=%x2c)"
+        out = self.run("log", "--reverse", f"--format={fmt}", f"{since}..{until}").stdout
+        subjects = []
+        for record in out.split("\x1e")[1:]:
+            subject, _, made_by = record.partition("\x1f")
+            if made_by.strip() == "plnctl":
+                subjects.append(subject)
+        return subjects
+
     def log(self, path: str | None = None, limit: int | None = None) -> list[Commit]:
         """Commits newest first, with the files each changed; only those that changed
         `path` (following it across renames) when given."""
@@ -309,6 +360,15 @@ class GitRepo:
                 )
             )
         return commits
+
+
+def absolute_remote(remote: str) -> str:
+    """A remote as git should keep it: a URL (`https://...`, `host:path`) as given, a
+    path made absolute, since git reads a relative one from the data directory."""
+    head = remote.split("/", 1)[0]
+    if "://" in remote or ":" in head:
+        return remote
+    return str(Path(remote).expanduser().absolute())
 
 
 def stamped(message: str) -> str:

@@ -306,11 +306,24 @@ def set_fields(
     about: str | None = None,
     add_links: list[str] | None = None,
     remove_links: list[str] | None = None,
+    clear_conflicts: bool = False,
 ) -> list[str]:
-    """Change who you are; returns the fields changed. '' clears name or about."""
-    if name is None and about is None and not add_links and not remove_links:
+    """Change who you are; returns the fields changed. '' clears name or about;
+    `clear_conflicts` removes the changes a merge set aside."""
+    if (
+        name is None
+        and about is None
+        and not add_links
+        and not remove_links
+        and not clear_conflicts
+    ):
         raise InvalidValueError(
-            "nothing to change: give --name, --about, --add-link or --remove-link"
+            "nothing to change: give --name, --about, --add-link, --remove-link or "
+            "--clear-conflicts"
+        )
+    if clear_conflicts and "conflicts" not in profile.extra:
+        raise InvalidValueError(
+            "no conflict records to clear in _profile.toml: `plnctl profile` lists any there are"
         )
     changed = []
     if name is not None:
@@ -332,10 +345,9 @@ def set_fields(
         if url not in profile.links:
             profile.links.append(url)
             changed.append("links")
-    if not (name is not None or about is not None or add_links or remove_links):
-        raise InvalidValueError(
-            "nothing to change: give --name, --about, --add-link or --remove-link"
-        )
+    if clear_conflicts:
+        del profile.extra["conflicts"]
+        changed.append("conflicts")
     return sorted(set(changed), key=changed.index)
 
 

@@ -4,15 +4,20 @@ Git merges each file through plnctl's merge driver, but a tie file changed on
 one device and deleted on the other never reaches the driver: git stops and
 asks. Here the change always wins. When the deleting device renamed the tie
 (`plnctl rename`) or folded it into another (`plnctl merge`), the change goes
-into the file that now holds the tie's events; otherwise the changed file
-stays. Then every `via` that still names a tie moved on either device is
-pointed at its new file, as `rename` and `merge` do on one device.
+into the file that now holds the tie: the one holding its events (by id), or,
+for a tie with no events of its own, the one plnctl's commits name. Otherwise
+the changed file stays. Then every `via` that still names a tie moved on either
+device is pointed at its new file, as `rename` and `merge` do on one device.
+
+Git's rename detection is off for all of this (gitrepo.NO_RENAMES): it pairs
+files by how alike they look, and two ties' files look alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +32,10 @@ class Settled:
     """What plnctl did after git's merge, and the paths a person must still look at."""
 
     moved: list[tuple[str, str]] = field(default_factory=list)  # (old file, file it went into)
-    kept: list[str] = field(default_factory=list)  # changed here or there, deleted on the other
+    kept: list[str] = field(default_factory=list)  # changed on one device, `rm` on the other
+    # Changed on one device, deleted on the other by hand or by a rename or merge
+    # plnctl cannot follow: kept, and it may now be a duplicate of another tie.
+    unfollowed: list[str] = field(default_factory=list)
     repointed: list[str] = field(default_factory=list)  # slugs whose `via` followed a move
     unresolved: list[str] = field(default_factory=list)
 
@@ -60,28 +68,15 @@ def _event_ids(doc: dict[str, Any]) -> set[str]:
 
 
 def moves(repo: GitRepo, base: str, side: str) -> dict[str, str]:
-    """The ties `side` moved since `base`: old file -> the file holding its events now.
+    """The ties `side` moved since `base`: old file -> the file holding the tie now.
 
-    A tie file deleted on that side moved into the file, added or changed on
-    the same side, that holds the most of its events; git's own rename
-    detection covers a tie with no events of its own.
+    Files are never paired by how alike they look: two ties' files are alike.
+    A tie file deleted on that side moved into the file, added or changed on the
+    same side, that holds the most of its events (by id); a tie with no events of
+    its own moved where plnctl's commits on that side renamed or merged it.
     """
-    out = repo.run("diff", "--name-status", "-z", "-M", base, side).stdout.split("\0")
-    deleted: list[str] = []
-    landed: list[str] = []
+    deleted, landed = _tie_changes(repo, base, side)
     found: dict[str, str] = {}
-    fields = iter(out)
-    for status in fields:
-        if not status:
-            continue
-        path = next(fields, "")
-        if status.startswith("R"):
-            found[path] = next(fields, "")
-            landed.append(found[path])
-        elif status == "D" and _is_tie(path):
-            deleted.append(path)
-        elif status in ("A", "M") and _is_tie(path):
-            landed.append(path)
     for old in deleted:
         ids = _event_ids(_table(repo.blob(base, old), old))
         if not ids:
@@ -93,7 +88,80 @@ def moves(repo: GitRepo, base: str, side: str) -> dict[str, str]:
                 best, shared = new, overlap
         if best is not None:
             found[old] = best
-    return {old: new for old, new in found.items() if _is_tie(old) and _is_tie(new)}
+    unfound = [old for old in deleted if old not in found]
+    if unfound:
+        recorded = Recorded.read(repo, base, side)
+        for old in unfound:
+            moved_to = recorded.follow(old, lambda path: repo.blob(side, path) is not None)
+            if moved_to is not None:
+                found[old] = moved_to
+    return found
+
+
+def _tie_changes(repo: GitRepo, base: str, side: str) -> tuple[list[str], list[str]]:
+    """The tie files `side` deleted since `base`, and those it added or changed."""
+    out = repo.run("diff", "--name-status", "--no-renames", "-z", base, side).stdout
+    deleted: list[str] = []
+    landed: list[str] = []
+    fields = iter(out.split("\0"))
+    for status in fields:
+        path = next(fields, "")
+        if not status or not _is_tie(path):
+            continue
+        if status == "D":
+            deleted.append(path)
+        elif status in ("A", "M", "T"):
+            landed.append(path)
+    return deleted, landed
+
+
+# The subjects of plnctl's own commits that move or remove a tie's file
+# (network/curation.py writes them): `rename OLD: to NEW (Name)`, `merge OLD into
+# NEW`, `rm OLD`; `undo ...` takes one back.
+_RENAME = re.compile(r"^rename (?P<old>[a-z0-9-]+): to (?P<new>[a-z0-9-]+) \(")
+_MERGE = re.compile(r"^merge (?P<old>[a-z0-9-]+) into (?P<new>[a-z0-9-]+)$")
+_REMOVE = re.compile(r"^rm (?P<old>[a-z0-9-]+)$")
+
+
+@dataclass
+class Recorded:
+    """What plnctl's commits between two points say happened to tie files."""
+
+    moved: dict[str, str] = field(default_factory=dict)  # old file -> new file, latest wins
+    removed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, repo: GitRepo, base: str, side: str) -> Recorded:
+        found = cls()
+        for subject in repo.plnctl_subjects(base, side):
+            undone = False
+            while subject.startswith("undo "):  # undoing an undo does it again
+                subject, undone = subject.removeprefix("undo "), not undone
+            if m := _RENAME.match(subject) or _MERGE.match(subject):
+                old, new = f"{m['old']}{TIE_SUFFIX}", f"{m['new']}{TIE_SUFFIX}"
+                if undone and _RENAME.match(subject):
+                    found.moved[new] = old
+                elif not undone:
+                    found.moved[old] = new
+                    found.removed.discard(old)
+            elif m := _REMOVE.match(subject):
+                gone = f"{m['old']}{TIE_SUFFIX}"
+                if undone:
+                    found.removed.discard(gone)
+                else:
+                    found.removed.add(gone)
+        return found
+
+    def follow(self, old: str, exists: Callable[[str], bool]) -> str | None:
+        """The file a tie moved to, through renames and merges, that still exists."""
+        seen = {old}
+        here = self.moved.get(old)
+        while here is not None and here not in seen:
+            if exists(here):
+                return here
+            seen.add(here)
+            here = self.moved.get(here)
+        return None
 
 
 def _unmerged(repo: GitRepo) -> list[tuple[str, str]]:
@@ -120,18 +188,23 @@ def settle(
     done = Settled()
     ours_moves = moves(repo, base, "HEAD") if base else {}
     their_moves = moves(repo, base, theirs) if base else {}
+    recorded: dict[str, Recorded] = {}
     for xy, path in _unmerged(repo):
         if xy not in ("UD", "DU") or base is None:
             done.unresolved.append(path)
             continue
         # The side that deleted the file, and where that side moved the tie.
+        deleting_rev = theirs if xy == "UD" else "HEAD"
         moved_to = (their_moves if xy == "UD" else ours_moves).get(path)
         changed_rev = "HEAD" if xy == "UD" else theirs
         changed = repo.blob(changed_rev, path) or b""
         if moved_to is None or not (store.root / moved_to).is_file():
             store.write_file(store.root / path, changed)
             repo.run("add", "--", path)
-            done.kept.append(path)
+            if deleting_rev not in recorded:
+                recorded[deleting_rev] = Recorded.read(repo, base, deleting_rev)
+            removed = path in recorded[deleting_rev].removed
+            (done.kept if removed else done.unfollowed).append(path)
             continue
         now = (store.root / moved_to).read_bytes()
         sides = (changed, now) if xy == "UD" else (now, changed)

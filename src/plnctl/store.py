@@ -708,14 +708,16 @@ class Store:
             raise TieFileError(self.shares_path(), SHARE_LOG_SHAPE)
         return list(shares)
 
-    def save_shares(self, shares: list[dict[str, Any]]) -> None:
-        """Write the share log; the rest of the file (conflict records, keys added
-        by hand) is kept as it is."""
+    def save_shares(self, shares: list[dict[str, Any]], *, clear_conflicts: bool = False) -> None:
+        """Write the share log; the rest of the file (conflict records, unless cleared,
+        keys added by hand) is kept as it is."""
         from plnctl.model import SCHEMA_VERSION
 
         current = self.shares_doc()
         doc = {**(current[0] if current else {}), "schema_version": SCHEMA_VERSION}
         doc["shares"] = shares
+        if clear_conflicts:
+            doc.pop("conflicts", None)
         text = dump_with_tables(doc, ("conflicts", "shares"))
         self.write_file(self.shares_path(), text.encode("utf-8"))
 

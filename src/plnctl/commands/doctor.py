@@ -34,9 +34,11 @@ def doctor(
     from plnctl.render import jsondoc, lines
 
     network = network_of(ctx, quiet=json)
+    folded = 0
     if fix:
         folds, result = network.repair()
         lines.folded(folds, json=json)
+        folded = sum(1 for fold in folds if fold.problem is None)
     else:
         result = network.checkup()
     if json:
@@ -48,6 +50,13 @@ def doctor(
         files = len({f.path for f in errors})
         problems = "problem" if len(errors) == 1 else "problems"
         in_files = "1 file" if files == 1 else f"{files} files"
+        changed = "nothing was changed"
+        if folded:
+            changed = (
+                "the fold above is the only change made"
+                if folded == 1
+                else f"the {folded} folds above are the only changes made"
+            )
         raise ProblemsFoundError(
-            f"{len(errors)} {problems} in {in_files} of {result.root}; nothing was changed"
+            f"{len(errors)} {problems} in {in_files} of {result.root}; {changed}"
         )

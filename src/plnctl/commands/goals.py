@@ -129,6 +129,13 @@ def profile_set(
     remove_link: Annotated[
         list[str] | None, typer.Option(metavar="URL", help="Remove a link (repeat).")
     ] = None,
+    clear_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--clear-conflicts",
+            help="Remove the changes a merge set aside (`plnctl profile` lists them).",
+        ),
+    ] = False,
 ) -> None:
     """Change who you are on your profile: name, about, links.
 
@@ -137,7 +144,11 @@ def profile_set(
     from plnctl.render import lines
 
     changed = network_of(ctx).set_profile(
-        name=name, about=about, add_links=add_link or [], remove_links=remove_link or []
+        name=name,
+        about=about,
+        add_links=add_link or [],
+        remove_links=remove_link or [],
+        clear_conflicts=clear_conflicts,
     )
     lines.profile_changed(changed)
 

@@ -134,20 +134,30 @@ def shares(
         str | None, typer.Option(metavar="DATE", help=f"Only from this date on ({DATE_HELP}).")
     ] = (None),
     json: JsonOption = False,
+    clear_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--clear-conflicts",
+            help="Remove the changes a merge set aside in the share log (listed above the shares).",
+        ),
+    ] = False,
 ) -> None:
     """List what you passed along, newest first.
 
     Example: plnctl shares --since 4w
     """
     from plnctl.dates import parse_date
-    from plnctl.render import jsondoc, tables
+    from plnctl.render import jsondoc, lines, tables
     from plnctl.render.terminal import warn_skipped
 
     network = network_of(ctx, quiet=json)
+    if clear_conflicts:
+        lines.conflicts_cleared("_shares.toml", network.clear_share_conflicts())
+        return
     start = parse_date(since, network.today, option="--since") if since is not None else None
-    records, problems = network.shares(start)
+    records, conflicts, problems = network.shares(start)
     warnings = warn_skipped(problems)
     if json:
-        jsondoc.print_json(jsondoc.shares_json(records, warnings))
+        jsondoc.print_json(jsondoc.shares_json(records, conflicts, warnings))
     else:
-        tables.shares_table(records)
+        tables.shares_table(records, conflicts)

@@ -73,13 +73,19 @@ class Personal(NetworkBase):
         about: str | None = None,
         add_links: list[str] | None = None,
         remove_links: list[str] | None = None,
+        clear_conflicts: bool = False,
     ) -> list[str]:
         from plnctl import profile
 
         return self._change_profile(
             "profile set",
             lambda p: profile.set_fields(
-                p, name=name, about=about, add_links=add_links, remove_links=remove_links
+                p,
+                name=name,
+                about=about,
+                add_links=add_links,
+                remove_links=remove_links,
+                clear_conflicts=clear_conflicts,
             ),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from plnctl.errors import TieFileError
 from plnctl.network.base import Problems, ShareRecord
@@ -132,17 +132,22 @@ class Queries(Expertise):
         days = [share_day(entry) for entry in log]
         return [day for day in days if day is not None]
 
-    def shares(self, since: dt.date | None = None) -> tuple[list[ShareRecord], Problems]:
-        """Everything passed along, newest first."""
+    def shares(
+        self, since: dt.date | None = None
+    ) -> tuple[list[ShareRecord], list[dict[str, Any]], Problems]:
+        """Everything passed along, newest first, and the share log's conflict records."""
+        from plnctl.conflicts import records_in
         from plnctl.store import share_day, share_problems
 
         ties, problems = self.ties()
         by_id: dict[str, ShareRecord] = {}
         try:
             log = self.store.load_shares()
+            doc = self.store.shares_doc()
         except TieFileError as exc:
             problems.append(exc)
-            log = []
+            log, doc = [], None
+        conflicts = records_in(doc[0] if doc else None)
         for entry in log:
             day = share_day(entry)
             if day is None or share_problems(entry):
@@ -179,7 +184,7 @@ class Queries(Expertise):
                     record.with_.append(slug)
         records = [r for r in by_id.values() if since is None or r.date >= since]
         records.sort(key=lambda r: (r.date, r.id), reverse=True)
-        return records, problems
+        return records, conflicts, problems
 
     def checkup(self) -> Checkup:
         """Every file of the data directory checked; nothing is changed."""

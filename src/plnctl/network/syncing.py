@@ -21,6 +21,11 @@ ATTRIBUTES = (".gitattributes", ["*.toml merge=plnctl"])
 IGNORED = (".gitignore", [".lock", ".*.tmp", ".merge_file_*"])
 DRIVER_NAME = "plnctl: merge ties by event id, never with conflict markers"
 PUSH_ATTEMPTS = 3
+# How long `sync init` waits for a remote to answer before saying it cannot reach it.
+REACH_SECONDS = 30.0
+# Your own `git merge` and `git pull` in the data directory pair no files by
+# likeness either (gitrepo.MERGE_STRATEGY says why both are needed).
+RENAMES_OFF = {"merge.renames": "false", "pull.twohead": "recursive"}
 
 
 @dataclass
@@ -35,6 +40,7 @@ class SyncSetup:
     committed: bool = False
     remote: str | None = None
     remote_before: str | None = None
+    unreachable: str | None = None  # why git could not reach the remote given
 
 
 @dataclass
@@ -50,6 +56,10 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     settled: Settled | None = None
     recorded: list[tuple[str, int]] = field(default_factory=list)  # (file, records added)
+    # Settings both devices changed differently: this device's value stayed, and the
+    # other's is told here, as a conflict record (`_settings.toml` holds none).
+    settings_kept: list[dict[str, Any]] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # files received that doctor rejects
     pushed: int = 0
 
 
@@ -84,13 +94,16 @@ class Syncing(NetworkBase):
 
     def sync_init(self, remote: str | None, *, clone: str | None, driver: str) -> SyncSetup:
         """Make the data directory a git repository with plnctl's merge driver, or
-        adopt the one it is; commit what is there; set `origin`. Idempotent."""
-        from plnctl.gitrepo import GitRepo
+        adopt the one it is; commit what is there; set `origin`, and say when it
+        cannot be reached (it is kept: the remote may not exist yet). Idempotent."""
+        from plnctl.gitrepo import GitRepo, absolute_remote
 
         root = self.store.root
         repo = GitRepo(root)
         done = SyncSetup(root)
         repo.check_identity()
+        remote = None if remote is None else absolute_remote(remote)
+        clone = None if clone is None else absolute_remote(clone)
         if clone is not None:
             if remote is not None:
                 raise SyncError("give REMOTE or --clone REMOTE, not both")
@@ -125,6 +138,8 @@ class Syncing(NetworkBase):
                     repo.run("remote", "add", "origin", remote)
                 elif done.remote_before != remote:
                     repo.run("remote", "set-url", "origin", remote)
+        if remote is not None:
+            done.unreachable = repo.unreachable(remote, REACH_SECONDS)
         return done
 
     def _clone(self, repo: GitRepo, source: str) -> None:
@@ -153,11 +168,14 @@ class Syncing(NetworkBase):
             repo.run("checkout", "-q", "-B", chosen, "--track", f"origin/{chosen}")
 
     def _register_driver(self, repo: GitRepo, driver: str) -> bool:
-        """Put the merge driver in the repository's own config; False when it was there."""
-        if repo.config("merge.plnctl.driver") == driver:
+        """Put the merge driver in the repository's own config, with git's rename
+        detection off for merges (yours too: `git pull`); False when all was there."""
+        wanted = {"merge.plnctl.name": DRIVER_NAME, "merge.plnctl.driver": driver}
+        wanted.update(RENAMES_OFF)
+        if all(repo.config(key) == value for key, value in wanted.items()):
             return False
-        repo.run("config", "merge.plnctl.name", DRIVER_NAME)
-        repo.run("config", "merge.plnctl.driver", driver)
+        for key, value in wanted.items():
+            repo.run("config", key, value)
         return True
 
     def _ensure_lines(self, path: Path, lines: list[str]) -> bool:
@@ -188,11 +206,12 @@ class Syncing(NetworkBase):
             report.driver = self._register_driver(repo, driver)
             for name, lines in (ATTRIBUTES, IGNORED):
                 self._ensure_lines(self.store.root / name, lines)
-            report.hand_edits = repo.changed()
-            if report.hand_edits:
-                edits = report.hand_edits
+            edits = repo.changed()
+            if edits:
+                self._vet(edits, report)
                 more = f" and {len(edits) - 5} more" if len(edits) > 5 else ""
                 repo.commit_all(f"hand edits: {', '.join(edits[:5])}{more}")
+                report.hand_edits = edits
             report.remote = self._remote(repo, report)
             for _attempt in range(PUSH_ATTEMPTS):
                 self._fetch(repo, report)
@@ -204,6 +223,26 @@ class Syncing(NetworkBase):
                 "your changes are merged and committed here: run `plnctl sync` again",
                 report,
             )
+
+    def _vet(self, edits: list[str], report: SyncReport) -> None:
+        """Stop before committing a hand edit `doctor` rejects: the other devices would
+        get a file no plnctl can read."""
+        from plnctl.checkup import check_files
+
+        errors = check_files(self.store.root, edits).errors
+        if not errors:
+            return
+        first = errors[0]
+        where = f"{first.path.name}:{first.line}" if first.line else first.path.name
+        others = len({f.path for f in errors}) - 1
+        more = f" (and {others} more file{'s' if others > 1 else ''})" if others else ""
+        raise SyncStopped(
+            f"cannot sync: {where}: {first.message}{more}; "
+            f"fix it (`plnctl doctor` lists every problem) or undo the edit, then sync "
+            "again; to sync it as it is, commit it yourself (`git commit`) first; nothing "
+            "was committed or pushed",
+            report,
+        )
 
     def _ready(self, repo: GitRepo, report: SyncReport) -> str:
         """The branch to sync; a merge left unfinished is finished first, when it can be."""
@@ -256,21 +295,25 @@ class Syncing(NetworkBase):
         return "1 commit" if count == 1 else f"{count} commits"
 
     def _merge(self, repo: GitRepo, report: SyncReport) -> None:
+        from plnctl.gitrepo import MERGE_STRATEGY
         from plnctl.reconcile import settle
 
         theirs = repo.rev(f"refs/remotes/{report.remote}/{report.branch}")
         head = repo.rev("HEAD")
         if theirs is None or theirs == head or (head and repo.is_ancestor(theirs, head)):
             return
-        report.received += repo.count(head, theirs)
+        # Counted once merged: a merge that stops has brought nothing in yet.
+        incoming = repo.count(head, theirs)
         base = repo.merge_base(head, theirs) if head else None
         if head is None or base == head:
             repo.run("merge", "-q", "--ff-only", theirs)
+            report.received += incoming
             report.changed += self._changed(repo, head, theirs)
             self._private(report.changed)
+            self._check_received(report)
             return
-        merge = ["merge", "-q", "--no-ff", "--no-commit", "--allow-unrelated-histories", theirs]
-        done = repo.run(*merge, check=False)
+        merge = ["merge", "-q", *MERGE_STRATEGY, "--no-ff", "--no-commit"]
+        done = repo.run(*merge, "--allow-unrelated-histories", theirs, check=False)
         if done.returncode not in (0, 1):
             raise SyncStopped(f"{repo.failure('merge', done)}; nothing was changed", report)
         settled = settle(repo, self.store, base, theirs, self.today)
@@ -289,9 +332,20 @@ class Syncing(NetworkBase):
             )
         repo.run("add", "-A")
         repo.run("commit", "-q", "-m", f"sync: merge {report.remote}/{report.branch}")
+        report.received += incoming
         report.changed += self._changed(repo, head, "HEAD")
         self._private(report.changed)
         report.recorded += _records_added(repo, head, report.changed)
+        report.settings_kept += _settings_kept(repo, base, head, theirs)
+        self._check_received(report)
+
+    def _check_received(self, report: SyncReport) -> None:
+        """Name the files that came in broken (committed by hand elsewhere): plnctl
+        skips them until they are fixed, and `plnctl doctor` says why."""
+        from plnctl.checkup import check_files
+
+        found = check_files(self.store.root, report.changed).errors
+        report.broken = sorted({f.path.name for f in found} | set(report.broken))
 
     def _private(self, names: Iterable[str]) -> None:
         """Files git wrote get the mode plnctl gives its own (600): personal data.
@@ -347,24 +401,22 @@ class Syncing(NetworkBase):
         """What changed, newest first: every commit, or those of one tie (even one
         renamed or removed since)."""
         repo = self._repo()
-        path = None
-        if query is not None:
-            path = f"{self._slug_in_history(query)}.toml"
-        return repo.log(path, limit)
-
-    def _slug_in_history(self, query: str) -> str:
+        if query is None:
+            return repo.log(None, limit)
         from plnctl.slug import SLUG_RE
 
         try:
-            return self.find(query)
+            return repo.log(f"{self.find(query)}.toml", limit)
         except UnknownTieError:
-            if SLUG_RE.match(query.strip()):
-                return query.strip()  # a tie that is gone has a history still
-            raise
+            # A tie that is gone has a history still; a slug that never was is unknown.
+            gone = repo.log(f"{query.strip()}.toml", limit) if SLUG_RE.match(query.strip()) else []
+            if not gone:
+                raise
+            return gone
 
     def undo(self, confirm: Callable[[Commit], bool]) -> Commit:
         """Revert plnctl's last commit with a new commit (safe after a push)."""
-        from plnctl.gitrepo import stamped
+        from plnctl.gitrepo import MERGE_STRATEGY, stamped
 
         repo = self._repo()
         last = self._undoable(repo)
@@ -373,7 +425,7 @@ class Syncing(NetworkBase):
         with self.store.lock(self.on_wait):
             if self._undoable(repo).hash != last.hash:
                 raise SyncError("the history changed meanwhile; nothing was undone")
-            repo.run("revert", "--no-commit", last.hash)
+            repo.run("revert", *MERGE_STRATEGY, "--no-commit", last.hash)
             repo.run("commit", "-q", "-m", stamped(f"undo {last.message}"))
             self._private(last.files)
         return last
@@ -465,13 +517,8 @@ _UNMERGED = (
 
 def _entries(raw: bytes | None, name: str) -> tuple[int, int]:
     """How many events (or shares, or goals) and conflict records a file holds."""
-    from plnctl.store import load_toml
-
-    if raw is None:
-        return 0, 0
-    try:
-        doc, _ = load_toml(Path(name), raw)
-    except TieFileError:
+    doc = _table(raw, name)
+    if doc is None:
         return 0, 0
     main: list[Any] = next(
         (doc[k] for k in ("events", "shares", "learn") if isinstance(doc.get(k), list)), []
@@ -483,6 +530,41 @@ def _entries(raw: bytes | None, name: str) -> tuple[int, int]:
 def _grown(before: bytes | None, after: bytes, name: str) -> tuple[int, int]:
     old, new = _entries(before, name), _entries(after, name)
     return max(new[0] - old[0], 0), max(new[1] - old[1], 0)
+
+
+def _settings_kept(repo: GitRepo, base: str | None, head: str, theirs: str) -> list[dict[str, Any]]:
+    """A record of each setting the merge of `theirs` kept this device's value of, though
+    the other device changed it differently (`removed` when it removed it)."""
+    from plnctl.settings import SETTINGS_FILE
+    from plnctl.threeway import merge_settings
+
+    raw = [repo.blob(rev, SETTINGS_FILE) if rev else None for rev in (base, head, theirs)]
+    if raw[1] is None or raw[2] is None or raw[1] == raw[2]:
+        return []
+    tables = [_table(side, SETTINGS_FILE) for side in raw]
+    if tables[1] is None or tables[2] is None:
+        return []  # the merge driver refused it: `sync` has stopped and said why
+    _, lost = merge_settings(tables[0], tables[1], tables[2])
+    kept = []
+    for key in lost:
+        value: Any = tables[2]
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        kept.append(
+            {"field": key, "removed": True} if value is None else {"field": key, "theirs": value}
+        )
+    return kept
+
+
+def _table(raw: bytes | None, name: str) -> dict[str, Any] | None:
+    from plnctl.store import load_toml
+
+    if raw is None:
+        return None
+    try:
+        return load_toml(Path(name), raw)[0]
+    except TieFileError:
+        return None
 
 
 def _records_added(repo: GitRepo, before: str | None, paths: list[str]) -> list[tuple[str, int]]:

@@ -257,6 +257,20 @@ class Tracking(NetworkBase):
                 self.store.save_shares(log)
         return record
 
+    def clear_share_conflicts(self) -> int:
+        """Remove the changes a merge set aside in `_shares.toml`; how many there were."""
+        from plnctl.conflicts import records_in
+
+        with self._locked("shares: conflicts"):
+            doc = self.store.shares_doc()
+            if doc is None or "conflicts" not in doc[0]:
+                raise InvalidValueError(
+                    "no conflict records to clear in _shares.toml: `plnctl shares` lists any "
+                    "there are"
+                )
+            self.store.save_shares(self.store.load_shares(), clear_conflicts=True)
+        return len(records_in(doc[0]))
+
     def _put_back(self, written: list[str], before: dict[str, bytes]) -> list[str]:
         """Put back the ties a half-done share reached, so that it is all or nothing;
         return those that could not be put back."""

@@ -234,8 +234,14 @@ def share_json(r: ShareRecord) -> dict[str, Any]:
     }
 
 
-def shares_json(records: Sequence[ShareRecord], warnings: list[str]) -> dict[str, Any]:
-    return {"shares": [share_json(r) for r in records], "warnings": warnings}
+def shares_json(
+    records: Sequence[ShareRecord], conflicts: list[dict[str, Any]], warnings: list[str]
+) -> dict[str, Any]:
+    return {
+        "shares": [share_json(r) for r in records],
+        "conflicts": [_plain(record) for record in conflicts],
+        "warnings": warnings,
+    }
 
 
 def import_report_json(report: Report, fmt: str, file: str) -> dict[str, Any]:
@@ -385,6 +391,7 @@ def suggest_json(
 
 
 def profile_json(profile: Profile, coverage: Sequence[TopicRow], as_of: dt.date) -> dict[str, Any]:
+    from plnctl.conflicts import records_in
     from plnctl.text import label_key
 
     rows = {row.key: row for row in coverage}
@@ -412,6 +419,7 @@ def profile_json(profile: Profile, coverage: Sequence[TopicRow], as_of: dt.date)
             {"topic": o.topic, "note": o.note, "added": _iso(o.added)} for o in profile.teach
         ],
         "projects": [{"name": p.name, "url": p.url, "note": p.note} for p in profile.projects],
+        "conflicts": [_plain(record) for record in records_in(profile.extra)],
     }
 
 

@@ -287,6 +287,11 @@ def profile_changed(fields: Sequence[str]) -> None:
         say("your profile already says that; nothing changed")
 
 
+def conflicts_cleared(file_name: str, count: int) -> None:
+    records = "1 conflict record" if count == 1 else f"{count} conflict records"
+    write_lines([f"cleared {records} from {file_name}"])
+
+
 def project_changed(name: str, what: str) -> None:
     if what == "unchanged":
         say(f"project {name!r} already says that; nothing changed")
@@ -314,16 +319,25 @@ def sync_setup(done: SyncSetup) -> None:
         lines.append(f"origin is {done.remote}{was}")
     if not lines:
         say(f"sync is already set up in {done.root}; nothing changed")
-        return
-    write_lines(lines)
-    if done.remote or done.cloned:
-        say("every change is now a commit; `plnctl sync` syncs with origin")
     else:
-        say("every change is now a commit; `plnctl sync init REMOTE` adds a remote to sync with")
+        write_lines(lines)
+        if done.remote or done.cloned:
+            say("every change is now a commit; `plnctl sync` syncs with origin")
+        else:
+            say(
+                "every change is now a commit; `plnctl sync init REMOTE` adds a remote to sync with"
+            )
+    if done.unreachable:
+        warn(
+            f"cannot reach {done.remote} ({done.unreachable}): `plnctl sync` fails until it "
+            "exists and can be reached; `plnctl sync init REMOTE` sets another"
+        )
 
 
 def synced(report: SyncReport, *, finished: bool) -> None:
     """What `plnctl sync` did; when it stopped part-way, what it did before."""
+    from plnctl.conflicts import commands_for, summary
+
     lines = []
     if report.finished_merge:
         lines.append("finished the merge left unfinished")
@@ -340,14 +354,29 @@ def synced(report: SyncReport, *, finished: bool) -> None:
     if settled is not None:
         lines += [f"moved the changes to {old} into {new}" for old, new in settled.moved]
         lines += [f"kept {p}: changed on one device, deleted on the other" for p in settled.kept]
+        lines += [
+            f"kept {p}: changed on one device, deleted on the other without a rename or merge "
+            f"plnctl could follow; if it lives on in another tie, `plnctl merge "
+            f"{p.removesuffix('.toml')} OTHER` folds it in"
+            for p in settled.unfollowed
+        ]
         if settled.repointed:
             lines.append(f"updated --via in {', '.join(settled.repointed)}")
     for path, added in report.recorded:
         changes = "1 change" if added == 1 else f"{added} changes"
-        slug = path.removesuffix(".toml")
         lines.append(
             f"{path}: {changes} both devices made differently set aside "
-            f"(`plnctl show {slug}` or `plnctl doctor`)"
+            f"(`{commands_for(path)[0]}` or `plnctl doctor`)"
+        )
+    lines += [
+        f"_settings.toml: {summary(record)}; this device's value stays (edit _settings.toml "
+        "to change it)"
+        for record in report.settings_kept
+    ]
+    if report.broken:
+        warn(
+            f"received {', '.join(report.broken)}, which plnctl cannot use as it is: skipped "
+            "until fixed (`plnctl doctor` says why)"
         )
     if report.pushed:
         count = "1 commit" if report.pushed == 1 else f"{report.pushed} commits"

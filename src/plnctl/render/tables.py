@@ -377,7 +377,7 @@ def show_panel(
         out.print(body)
     else:
         _show_fields(screen, t.name, fields, bullets)
-    _set_aside(out, v.slug, t.model_extra)
+    _set_aside(out, f"{v.slug}.toml", t.model_extra)
     if not events:
         out.print("No events yet: `plnctl checkin " + v.slug + "` logs one.")
         return
@@ -471,21 +471,22 @@ def _show_history(
     fit.show(lines, screen)
 
 
-def _set_aside(out: Any, slug: str, extra: dict[str, Any] | None) -> None:
-    """The changes a merge set aside in the tie's `[[conflicts]]`, one line each."""
-    from plnctl.conflicts import records_in, summary
+def _set_aside(out: Any, file_name: str, extra: dict[str, Any] | None) -> None:
+    """The changes a merge set aside in a file's `[[conflicts]]`, one line each."""
+    from plnctl.conflicts import records_in, set_aside
 
     records = records_in(extra)
     if not records:
         return
-    heading = f"Set aside by a merge ({len(records)}): `plnctl set {slug} --clear-conflicts`"
-    out.print(styled(f"{heading} clears them", "bold"))
-    for record in records:
-        out.print(f"  - {styled(summary(record), None)}")
+    heading, lines = set_aside(records, file_name)
+    out.print(styled(heading, "bold"))
+    for line in lines:
+        out.print(styled(line, None))
 
 
-def shares_table(records: Sequence[ShareRecord]) -> None:
+def shares_table(records: Sequence[ShareRecord], conflicts: list[dict[str, Any]]) -> None:
     out = console()
+    _set_aside(out, "_shares.toml", {"conflicts": conflicts})
     if not records:
         out.print("Nothing shared yet: `plnctl share LINK --with TIE` logs what you pass along.")
         return

@@ -214,6 +214,7 @@ def lineage_lines(lineage: Lineage) -> list[tuple[str, str]]:
 
 
 def profile_screen(profile: Profile, coverage: Sequence[TopicRow]) -> None:
+    from plnctl.conflicts import records_in, set_aside
     from plnctl.text import label_key
 
     rows = {row.key: row for row in coverage}
@@ -249,4 +250,8 @@ def profile_screen(profile: Profile, coverage: Sequence[TopicRow]) -> None:
         for p in profile.projects:
             rest = " ".join(x for x in (p.url or "", f"— {p.note}" if p.note else "") if x)
             lines.append(f"  {p.name}" + (f"  {rest}" if rest else ""))
+    records = records_in(profile.extra)
+    if records:
+        heading, entries = set_aside(records, "_profile.toml")
+        lines += ["", heading, *entries]
     write_lines(visible(line) for line in lines)
