@@ -291,11 +291,17 @@ def _lookup(
 
 
 def _one_piece(handle: BinaryIO) -> Any:
-    """The piece that starts where `handle` is; None when it is damaged."""
+    """The piece that starts where `handle` is; None when it is damaged.
+
+    A length past the end of the file is damage too, found before anything is read:
+    a damaged head must not ask for gigabytes.
+    """
     head = handle.read(PIECE_HEAD.size)
     if len(head) != PIECE_HEAD.size:
         return None
     length, check = PIECE_HEAD.unpack(head)
+    if length > os.fstat(handle.fileno()).st_size - handle.tell():
+        return None
     data = handle.read(length)
     if len(data) != length or zlib.crc32(data) != check:
         return None
