@@ -264,3 +264,27 @@ def test_merge_file_is_the_driver_git_runs(cli: Cli, tmp_path: Path) -> None:
     assert failed.err.startswith("plnctl: error: ann-lee.toml: theirs: not valid TOML")
     assert ours.read_bytes() == before
     assert "merge-file" not in cli.ok("--help").out
+
+
+def test_doctor_fix_names_each_setting_the_copy_had_differently(cli: Cli, data_dir: Path) -> None:
+    write_ann(data_dir / "ann-lee.toml", "mine")
+    settings = data_dir / "_settings.toml"
+    settings.write_text("half_life_days = 14\n\n[weights]\nconverse = 3\n", encoding="utf-8")
+    copy = data_dir / "_settings (conflicted copy 2025-11-02).toml"
+    copy.write_text(
+        "half_life_days = 30\ndormant_days = 200\n\n[weights]\nconverse = 3\nread = 2\n",
+        encoding="utf-8",
+    )
+    settings.chmod(0o600)
+    copy.chmod(0o600)
+    fixed = cli.ok("doctor", "--fix")
+    assert fixed.out.splitlines()[:2] == [
+        f"folded {copy.name} into _settings.toml (2 entries added)",
+        "_settings.toml: half_life_days: the other device had 30; the value in _settings.toml "
+        "stays (edit _settings.toml to change it)",
+    ]
+    assert not copy.exists()
+    kept = tomllib.loads(settings.read_text(encoding="utf-8"))
+    assert kept["half_life_days"] == 14
+    assert kept["dormant_days"] == 200
+    assert kept["weights"] == {"converse": 3, "read": 2}

@@ -80,6 +80,8 @@ class Fold:
     added: int = 0
     recorded: int = 0
     problem: str | None = None
+    # Each setting the copy had differently: the file's own value stays.
+    settings_kept: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Syncing(NetworkBase):
@@ -478,7 +480,7 @@ class Syncing(NetworkBase):
         """Fold one copy in with the three-way rules from an empty base (a union of
         events, differing fields recorded); the copy goes only once the file is saved."""
         from plnctl.store import TIE_SUFFIX, load_toml, parse_tie
-        from plnctl.threeway import UnmergeableError, file_kind, merge_bytes
+        from plnctl.threeway import SETTINGS_NAME, UnmergeableError, file_kind, merge_bytes
 
         fold = Fold(copy.name, copy.original)
         source = self.store.root / copy.name
@@ -499,6 +501,10 @@ class Syncing(NetworkBase):
             fold.problem = f"{source}: {exc.strerror or exc}"
             return fold
         fold.added, fold.recorded = _grown(ours, merged, copy.original)
+        if file_kind(copy.original) == SETTINGS_NAME and ours is not None:
+            mine = _table(ours, copy.original)
+            fold.added = len(_leaves(_table(merged, copy.original)) - _leaves(mine))
+            fold.settings_kept = _kept_settings(None, mine, _table(theirs, copy.original))
         self.store.write_file(target, merged)
         self.store.remove_file(source)
         return fold
@@ -536,24 +542,44 @@ def _settings_kept(repo: GitRepo, base: str | None, head: str, theirs: str) -> l
     """A record of each setting the merge of `theirs` kept this device's value of, though
     the other device changed it differently (`removed` when it removed it)."""
     from plnctl.settings import SETTINGS_FILE
-    from plnctl.threeway import merge_settings
 
     raw = [repo.blob(rev, SETTINGS_FILE) if rev else None for rev in (base, head, theirs)]
     if raw[1] is None or raw[2] is None or raw[1] == raw[2]:
         return []
     tables = [_table(side, SETTINGS_FILE) for side in raw]
-    if tables[1] is None or tables[2] is None:
-        return []  # the merge driver refused it: `sync` has stopped and said why
-    _, lost = merge_settings(tables[0], tables[1], tables[2])
+    return _kept_settings(*tables)
+
+
+def _kept_settings(
+    base: dict[str, Any] | None, ours: dict[str, Any] | None, theirs: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The settings merge keeps ours in a true conflict; one record per key where the
+    other side's value (or its removal) was not taken."""
+    from plnctl.threeway import merge_settings
+
+    if ours is None or theirs is None:
+        return []  # the merge refused it, and whoever called it has said why
+    _, lost = merge_settings(base, ours, theirs)
     kept = []
     for key in lost:
-        value: Any = tables[2]
+        value: Any = theirs
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         kept.append(
             {"field": key, "removed": True} if value is None else {"field": key, "theirs": value}
         )
     return kept
+
+
+def _leaves(table: dict[str, Any] | None, at: str = "") -> set[str]:
+    """The dotted names of a settings table's values (`weights.read`)."""
+    names: set[str] = set()
+    for key, value in (table or {}).items():
+        if isinstance(value, dict):
+            names |= _leaves(value, f"{at}{key}.")
+        else:
+            names.add(f"{at}{key}")
+    return names
 
 
 def _table(raw: bytes | None, name: str) -> dict[str, Any] | None:

@@ -400,6 +400,8 @@ def undone(commit: Commit) -> None:
 def folded(folds: Sequence[Fold], *, json: bool) -> None:
     """`doctor --fix`: each conflict copy folded into its file, or why it was kept
     (on stderr when stdout carries a JSON document)."""
+    from plnctl.conflicts import summary
+
     lines = []
     for fold in folds:
         if fold.problem is not None:
@@ -410,6 +412,11 @@ def folded(folds: Sequence[Fold], *, json: bool) -> None:
         if fold.recorded:
             what += f", {fold.recorded} set aside as conflicts"
         lines.append(f"folded {fold.copy} into {fold.original} ({what})")
+        lines += [
+            f"{fold.original}: {summary(record)}; the value in {fold.original} stays "
+            f"(edit {fold.original} to change it)"
+            for record in fold.settings_kept
+        ]
     if json:
         for line in lines:
             say(line)
