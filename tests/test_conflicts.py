@@ -248,6 +248,18 @@ def test_sharing_keeps_the_rest_of_the_share_log(cli: Cli, data_dir: Path) -> No
         'what = "one"\n\n[[shares]]\n'
     )
     assert "conflicts" in cli.ok("doctor").out
+    before = (data_dir / "_shares.toml").read_bytes()
+    for option in (("--since", "2025-06-01"), ("--json",)):
+        refused = cli.fails("shares", "--clear-conflicts", *option)
+        assert refused.err == (
+            "plnctl: error: --clear-conflicts clears every conflict record of the share log; "
+            f"run it without {option[0]}\n"
+        )
+    assert (data_dir / "_shares.toml").read_bytes() == before
+    assert (
+        cli.ok("shares", "--clear-conflicts").out == "cleared 1 conflict record from _shares.toml\n"
+    )
+    assert "conflicts" not in tomllib.loads((data_dir / "_shares.toml").read_text())
 
 
 def test_merge_file_is_the_driver_git_runs(cli: Cli, tmp_path: Path) -> None:

@@ -150,6 +150,14 @@ def shares(
     from plnctl.render import jsondoc, lines, tables
     from plnctl.render.terminal import warn_skipped
 
+    if clear_conflicts and (since is not None or json):
+        from plnctl.errors import InvalidValueError
+
+        given = "--since" if since is not None else "--json"
+        raise InvalidValueError(
+            f"--clear-conflicts clears every conflict record of the share log; "
+            f"run it without {given}"
+        )
     network = network_of(ctx, quiet=json)
     if clear_conflicts:
         lines.conflicts_cleared("_shares.toml", network.clear_share_conflicts())
