@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -367,7 +368,14 @@ def test_learning_screens_fit_a_terminal(
 ) -> None:
     where = str(tmp_path / "demo")
     cli.ok("--data-dir", where, "demo")
-    for args in (["topics"], ["who", "statistics"], ["scouts"], ["suggest", "statistics"]):
+    screens = (
+        ["topics"],
+        ["who", "statistics"],
+        ["scouts"],
+        ["suggest", "statistics"],
+        ["profile"],
+    )
+    for args in screens:
         screen = terminal(width, "--data-dir", where, *args)
         assert not screen.too_wide(), (args, screen.text)
         assert screen.rows, args
@@ -376,6 +384,9 @@ def test_learning_screens_fit_a_terminal(
         assert f"      plnctl share LINK --with {slug}" in screen.rows
     screen = terminal(width, "--data-dir", where, "topics")
     assert any(row.startswith("machine learning ") for row in screen.rows)
+    profile = terminal(width, "--data-dir", where, "profile")
+    assert re.search(r"statistics \(by [-\d]+\): to run my own classroom studies", profile.flat())
+    assert "Can help with (1)" in profile.rows
 
 
 def test_importing_a_published_profile_makes_a_person_tie(cli: Cli, tmp_path: Path) -> None:

@@ -217,41 +217,53 @@ def profile_screen(profile: Profile, coverage: Sequence[TopicRow]) -> None:
     from plnctl.conflicts import records_in, set_aside
     from plnctl.text import label_key
 
+    def text(line: str, style: str | None = None) -> fit.Line:
+        """A line of words, wrapped on a terminal under its own indent."""
+        body = visible(line, one_line=True).lstrip(" ")
+        return fit.words(body, style, len(line) - len(body))
+
+    def entry(head: str, note: str | None) -> fit.Line:
+        """`  topic: why`, the why wrapped in the column after the topic."""
+        if not note:
+            return text(f"  {head}")
+        return fit.hanging((visible(f"{head}: ", one_line=True), None), (note, None), 2)
+
+    def heading(line: str) -> list[fit.Line]:
+        return [text(""), text(line, "bold")]
+
     rows = {row.key: row for row in coverage}
-    lines = [profile.name or "Your profile (no name yet: `plnctl profile set --name NAME`)"]
+    lines = [text(profile.name or "Your profile (no name yet: `plnctl profile set --name NAME`)")]
     if profile.about:
-        lines.append(f"  {profile.about}")
-    lines.extend(f"  {link}" for link in profile.links)
+        lines.append(text(f"  {profile.about}"))
+    lines.extend(text(f"  {link}") for link in profile.links)
     active = [g for g in profile.learn if g.active()]
-    lines.append("")
-    lines.append(f"Learning ({len(active)})" if active else "Learning: nothing yet")
+    lines += heading(f"Learning ({len(active)})" if active else "Learning: nothing yet")
     for g in active:
         until = f" (by {g.until.isoformat()})" if g.until else ""
-        lines.append(f"  {g.topic}{until}" + (f": {g.why}" if g.why else ""))
+        lines.append(entry(f"{g.topic}{until}", g.why))
         row = rows.get(label_key(g.topic))
         if row is not None:
             counts = f"{row.strong} strong, {row.weak} weak, {row.dormant} dormant"
             people = f"{row.people} {'person' if row.people == 1 else 'people'}"
             flags = f"; {', '.join(row.flags)}" if row.flags else ""
-            lines.append(f"    network: {counts}; {people}{flags}")
+            lines.append(text(f"    network: {counts}; {people}{flags}"))
     if not active:
-        lines.append('  `plnctl learn "TOPIC" --why "..."` sets a goal')
+        lines.append(text('  `plnctl learn "TOPIC" --why "..."` sets a goal'))
     learned = [g for g in profile.learn if g.done is not None]
     if learned:
-        lines.append("")
-        lines.append(f"Learned ({len(learned)})")
-        lines.extend(f"  {g.topic} ({g.done.isoformat()})" for g in learned if g.done)
-    lines.append("")
-    lines.append(f"Can help with ({len(profile.teach)})" if profile.teach else "Can help with: -")
-    lines.extend(f"  {o.topic}" + (f": {o.note}" if o.note else "") for o in profile.teach)
+        lines += heading(f"Learned ({len(learned)})")
+        lines.extend(text(f"  {g.topic} ({g.done.isoformat()})") for g in learned if g.done)
+    lines += heading(
+        f"Can help with ({len(profile.teach)})" if profile.teach else "Can help with: -"
+    )
+    lines.extend(entry(o.topic, o.note) for o in profile.teach)
     if profile.projects:
-        lines.append("")
-        lines.append(f"Projects ({len(profile.projects)})")
+        lines += heading(f"Projects ({len(profile.projects)})")
         for p in profile.projects:
             rest = " ".join(x for x in (p.url or "", f"— {p.note}" if p.note else "") if x)
-            lines.append(f"  {p.name}" + (f"  {rest}" if rest else ""))
+            lines.append(text(f"  {p.name}" + (f"  {rest}" if rest else "")))
     records = records_in(profile.extra)
     if records:
-        heading, entries = set_aside(records, "_profile.toml")
-        lines += ["", heading, *entries]
-    write_lines(visible(line) for line in lines)
+        title, entries = set_aside(records, "_profile.toml")
+        lines += [text(""), text(title), *(text(entry) for entry in entries)]
+    _say_lines(lines)
