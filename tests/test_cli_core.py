@@ -498,3 +498,33 @@ def test_dates_past_year_one_are_a_clear_error(cli: Cli, monkeypatch: pytest.Mon
     cli.ok("add", "Ann")
     monkeypatch.setenv("PLNCTL_TODAY", "0001-01-01")
     assert "too near year 1 or year 9999" in cli.fails("checkin", "ann", "--on", "yesterday").err
+
+
+def test_reading_a_data_dir_that_does_not_exist_says_so(cli: Cli, data_dir: Path) -> None:
+    missing = data_dir.parent / "dat"
+    warning = (
+        f"plnctl: warning: {missing} does not exist (check --data-dir and PLNCTL_DATA_DIR); "
+        "`plnctl add NAME` creates it\n"
+    )
+    for command in ("list", "review"):
+        read = cli.ok("--data-dir", str(missing), command)
+        assert read.err == warning
+    assert not missing.exists()
+    cli.ok("add", "Ann Lee")
+    data_dir.joinpath("ann-lee.toml").unlink()
+    assert cli.ok("list").err == ""  # an empty directory that exists is just empty
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [(["list", "--data-dir", "x"], "list"), (["profile", "set", "--data-dir=x"], "profile set")],
+)
+def test_a_global_option_after_the_command_says_where_it_goes(
+    cli: Cli, args: list[str], command: str
+) -> None:
+    wrong = cli.fails(*args, code=2)
+    assert wrong.err.endswith(
+        f"Error: No such option: --data-dir for {command}; --data-dir goes before the command: "
+        f"plnctl --data-dir DIR {command} ...\n"
+    )
+    assert "goes before" not in cli.fails("list", "--bogus", code=2).err

@@ -85,6 +85,10 @@ def _build(name: str, module: str) -> Any:
     raise LookupError(f"plnctl.commands.{module} registers no command {name!r}")
 
 
+# The options of `plnctl` itself, which a command does not take.
+GLOBAL_OPTIONS = ("--data-dir", "--version")
+
+
 class LazyGroup(TyperGroup):
     """A TyperGroup whose commands come from the table in `plnctl.commands`."""
 
@@ -93,6 +97,23 @@ class LazyGroup(TyperGroup):
 
         super().__init__(**attrs)
         self.commands = LazyCommands(self.commands, COMMANDS)
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        """Run the command; a global option typed after it gets a hint where it goes."""
+        from typer._click.exceptions import NoSuchOption
+
+        try:
+            return super().invoke(ctx)
+        except NoSuchOption as exc:
+            name = exc.option_name.split("=", 1)[0]
+            if name in GLOBAL_OPTIONS and exc.ctx is not None and exc.ctx is not ctx:
+                command = exc.ctx.command_path.split(" ", 1)[-1]
+                value = " DIR" if name == "--data-dir" else ""
+                exc.message += (
+                    f" for {command}; {name} goes before the command: "
+                    f"plnctl {name}{value} {command} ..."
+                )
+            raise
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         return list(self.commands)

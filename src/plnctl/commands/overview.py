@@ -29,11 +29,13 @@ def review(
 
     Example: plnctl review --as-of 2w
     """
-    from plnctl.render.terminal import warn_skipped
+    from plnctl.render.terminal import warn_no_data_dir, warn_skipped
 
     when = as_of_date(as_of)
-    result, total, problems = network_of(ctx, quiet=json).review(when, show_all=show_all)
+    network = network_of(ctx, quiet=json)
+    result, total, problems = network.review(when, show_all=show_all)
     warnings = warn_skipped(problems)
+    warn_no_data_dir(network.store.root, total)
     if json:
         from plnctl.render import jsondoc
 
@@ -105,7 +107,7 @@ def list_(
 
     Example: plnctl list --kind source --status strong
     """
-    from plnctl.render.terminal import warn_skipped
+    from plnctl.render.terminal import warn_no_data_dir, warn_skipped
 
     network = network_of(ctx, quiet=json)
     shown, total, problems = network.views(
@@ -117,6 +119,7 @@ def list_(
         tag=tag,
     )
     warn_skipped(problems)
+    warn_no_data_dir(network.store.root, total)
     if json:
         from plnctl.render import jsondoc
 
