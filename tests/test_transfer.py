@@ -472,6 +472,21 @@ def test_a_person_is_not_matched_by_a_shared_url(cli: Cli, tmp_path: Path) -> No
     assert cli.read_tie("bob-stone")["note"] == "met at a workshop"
 
 
+def test_a_person_is_not_matched_by_name_to_a_source(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Stats Corner", "--kind", "blog")
+    rows = tmp_path / "people.csv"
+    rows.write_text("name,kind,note\nStats Corner,person,the host of the blog\n")
+    result = cli.ok("import", str(rows))
+    assert "added  stats-corner-2: Stats Corner (2)" in result.out
+    assert (
+        "stats-corner is named 'Stats Corner' too, a source; added as 'Stats Corner (2)'"
+        in result.err
+    )
+    assert "note" not in cli.read_tie("stats-corner")
+    assert cli.read_tie("stats-corner-2")["kind"] == "person"
+    assert cli.ok("import", str(rows)).out.endswith("0 added, 0 updated, 1 skipped\n")
+
+
 # -- what an import writes passes doctor --------------------------------------
 
 

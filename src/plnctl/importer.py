@@ -167,8 +167,8 @@ class Planner:
         on another feed is another source, two John Smiths with two
         addresses are two people, and a feed never lands on a person. A
         source with no feed URL is matched by its site to a source with no
-        feed URL either, then by name; a person by name only, since people
-        often share an institution's URL.
+        feed URL either, then by name to a source; a person by name only, to
+        a person, since people often share an institution's URL.
         """
         from plnctl.model import same_name
 
@@ -205,7 +205,19 @@ class Planner:
             slug = self.by_site.get((tie.kind, normalize_url(tie.site_url)))
             if slug and self.ties[slug].url is None:
                 return slug
-        return self.by_name.get(name_key(tie.name))
+        return self._by_name_of_its_kind(tie)
+
+    def _by_name_of_its_kind(self, tie: Tie) -> str | None:
+        """The tie of `tie`'s name, a person for a person and a source for a source. A
+        person and a source never share a name, so the one that came second was named
+        `Name (2)` (`distinct_name`): look there, so that an import run again finds it."""
+        person = tie.kind == "person"
+        slug = self.by_name.get(name_key(tie.name))
+        number = 2
+        while slug is not None and (self.ties[slug].kind == "person") != person:
+            slug = self.by_name.get(name_key(f"{tie.name} ({number})"))
+            number += 1
+        return slug
 
     @staticmethod
     def identity(record: Incoming) -> str:
@@ -284,9 +296,14 @@ class Planner:
                 tie.name = self.distinct_name(tie, self.identity(record))
             slug = self.free_slug(tie.name, record.slug)
             if namesake is not None:
+                identity = self.identity(record)
+                other = (
+                    f"with another {IDENTITY_WORDS[identity]}"
+                    if identity in IDENTITY_WORDS
+                    else "a " + ("source" if tie.kind == "person" else "person")
+                )
                 self.warnings.append(
-                    f"{record.where}: {namesake} is named {given!r} too, with another "
-                    f"{IDENTITY_WORDS.get(self.identity(record), 'URL')}; "
+                    f"{record.where}: {namesake} is named {given!r} too, {other}; "
                     f"added as {tie.name!r} ({slug})"
                 )
             self.taken.add(slug)
