@@ -16,7 +16,6 @@ files by how alike they look, and two ties' files look alike.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from plnctl.errors import TieFileError
 from plnctl.gitrepo import GitRepo
 from plnctl.store import TIE_SUFFIX, Store, load_toml
+from plnctl.subjects import MERGE_RE, REMOVE_RE, RENAME_RE
 
 
 @dataclass
@@ -115,14 +115,6 @@ def _tie_changes(repo: GitRepo, base: str, side: str) -> tuple[list[str], list[s
     return deleted, landed
 
 
-# The subjects of plnctl's own commits that move or remove a tie's file
-# (network/curation.py writes them): `rename OLD: to NEW (Name)`, `merge OLD into
-# NEW`, `rm OLD`; `undo ...` takes one back.
-_RENAME = re.compile(r"^rename (?P<old>[a-z0-9-]+): to (?P<new>[a-z0-9-]+) \(")
-_MERGE = re.compile(r"^merge (?P<old>[a-z0-9-]+) into (?P<new>[a-z0-9-]+)$")
-_REMOVE = re.compile(r"^rm (?P<old>[a-z0-9-]+)$")
-
-
 @dataclass
 class Recorded:
     """What plnctl's commits between two points say happened to tie files."""
@@ -137,14 +129,14 @@ class Recorded:
             undone = False
             while subject.startswith("undo "):  # undoing an undo does it again
                 subject, undone = subject.removeprefix("undo "), not undone
-            if m := _RENAME.match(subject) or _MERGE.match(subject):
+            if m := RENAME_RE.match(subject) or MERGE_RE.match(subject):
                 old, new = f"{m['old']}{TIE_SUFFIX}", f"{m['new']}{TIE_SUFFIX}"
-                if undone and _RENAME.match(subject):
+                if undone and RENAME_RE.match(subject):
                     found.moved[new] = old
                 elif not undone:
                     found.moved[old] = new
                     found.removed.discard(old)
-            elif m := _REMOVE.match(subject):
+            elif m := REMOVE_RE.match(subject):
                 gone = f"{m['old']}{TIE_SUFFIX}"
                 if undone:
                     found.removed.discard(gone)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from plnctl import subjects
 from plnctl.errors import (
     DuplicateTieError,
     EditError,
@@ -159,7 +160,7 @@ class Curation(NetworkBase):
             if new_slug == slug:
                 self.store.save(slug, tie)
                 return Renamed(slug, slug, old_name, name, [], skipped)
-            change.message = f"rename {slug}: to {new_slug} ({name})"
+            change.message = subjects.renamed(slug, new_slug, name)
             if tie.via == slug:
                 tie.via = new_slug
             # New file first, then the references, then the old file: a crash
@@ -177,7 +178,7 @@ class Curation(NetworkBase):
             raise InvalidValueError(
                 f"cannot merge {dup_slug!r} into itself: name two different ties"
             )
-        with self._locked(f"merge {dup_slug} into {into_slug}"):
+        with self._locked(subjects.merged(dup_slug, into_slug)):
             dup = self.store.load(dup_slug)
             into = self.store.load(into_slug)
             folded = fold_into(into, dup, duplicate=True, slugs=(into_slug, dup_slug))
@@ -209,7 +210,7 @@ class Curation(NetworkBase):
 
     def remove(self, slug: str) -> None:
         """Delete a tie's file, readable or not."""
-        with self._locked(f"rm {slug}"):
+        with self._locked(subjects.removed(slug)):
             self.store.delete(slug)
 
     def snooze(self, slug: str, until: dt.date | None) -> dt.date | None:
