@@ -260,8 +260,15 @@ assert set(_RECORD_TYPES) == set(Record._fields)
 assert set(_DERIVED_TYPES) == set(DerivedRecord._fields)
 
 
-def _typed(record: tuple[Any, ...], types: dict[str, Any], fields: tuple[str, ...]) -> bool:
-    return all(isinstance(value, types[name]) for name, value in zip(fields, record, strict=True))
+# The types in field order: `map(isinstance, ...)` checks a record at C speed, and a
+# warm review checks every record.
+_RECORD_ORDER = tuple(_RECORD_TYPES[name] for name in Record._fields)
+_DERIVED_ORDER = tuple(_DERIVED_TYPES[name] for name in DerivedRecord._fields)
+
+
+def _typed(record: tuple[Any, ...], types: tuple[Any, ...]) -> bool:
+    """Each value of `record` (of as many fields as `types`) is of its field's type."""
+    return len(record) == len(types) and all(map(isinstance, record, types))
 
 
 _TIE_KINDS = frozenset(TIE_KINDS)
@@ -277,7 +284,7 @@ def _checked(raw: tuple[Any, ...]) -> Record:
     over is checked here; `moments` copes with events that do not add up.
     """
     record = Record._make(raw)
-    typed = _typed(record, _RECORD_TYPES, Record._fields)
+    typed = _typed(record, _RECORD_ORDER)
     if not (typed and record.kind in _TIE_KINDS and record.pin in _PINS):
         raise TypeError("not a record plnctl wrote")
     for labels in (record.topics, record.tags, record.learning):
@@ -372,7 +379,7 @@ def derived_of(raw: tuple[Any, ...]) -> Derived:
     from plnctl.ties import Derived, Reciprocity
 
     r = DerivedRecord._make(raw)
-    if not _typed(r, _DERIVED_TYPES, DerivedRecord._fields):
+    if not _typed(r, _DERIVED_ORDER):
         raise TypeError("not a derived record plnctl wrote")
     return Derived(
         score=r.score,
