@@ -1,7 +1,8 @@
 """Every test gets its own data directory and a fixed 'today'; nothing touches real data.
 
 A plain `python -m pytest` is the quick loop: it leaves out the tests marked `slow`
-(crash, fuzz, stateful) and runs properties under the `dev` hypothesis profile.
+(crash, fuzz, stateful, real git, real exports round-tripped) and runs properties
+under the `dev` hypothesis profile.
 `python -m pytest --slow` is the full suite, as CI runs it, under the `ci` profile.
 """
 
@@ -124,7 +125,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--slow",
         action="store_true",
-        help="also run the tests marked slow (crash, fuzz, stateful): the full suite",
+        help="also run the tests marked slow (crash, fuzz, stateful, real git): the full suite",
     )
 
 
@@ -151,7 +152,8 @@ def pytest_terminal_summary(
     if left_out:
         tests = "1 slow test was" if left_out == 1 else f"{left_out} slow tests were"
         terminalreporter.write_line(
-            f"{tests} not run (crash, fuzz, stateful); run everything: python -m pytest --slow"
+            f"{tests} not run (crash, fuzz, stateful, real git); "
+            "run everything: python -m pytest --slow"
         )
 
 

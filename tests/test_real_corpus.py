@@ -151,6 +151,7 @@ def test_a_real_export_imports_as_expected(cli: Cli, data_dir: Path, name: str) 
     assert doctor.code == 0 and doctor.err == "", doctor
 
 
+@pytest.mark.slow  # every real file through export and import again
 @pytest.mark.parametrize(
     "name",
     sorted(n for n, f in EXPECTED.items() if COUNTED_DIFFERENTLY.get(n, (f["entries"],))[0]),
@@ -232,6 +233,7 @@ def by_name(directory: Path) -> dict[str, dict[str, Any]]:
     return named
 
 
+@pytest.mark.slow  # every real file through every export format: 240 round trips
 @pytest.mark.parametrize("fmt", sorted(EXPORTS))
 @pytest.mark.parametrize("name", IMPORTED)
 def test_every_tie_comes_back_through_every_export(

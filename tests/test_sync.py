@@ -11,6 +11,9 @@ import pytest
 from conftest import Cli
 from gitdevices import Device, bare_remote, git, git_identity
 
+# Real git: a bare remote and two clones for each test, a second or more each.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _identity(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,9 @@ from conftest import Cli
 from gitdevices import Device, bare_remote, git_identity
 from helpers import examples
 
+# Real git: a bare remote and two clones for each test, a second or more each.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _identity(monkeypatch: pytest.MonkeyPatch) -> None:
