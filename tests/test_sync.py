@@ -476,6 +476,26 @@ def test_a_rename_on_one_device_takes_the_check_ins_of_the_other(
     laptop.ok("doctor")
 
 
+def test_one_tie_renamed_differently_on_two_devices_says_how_to_fold_them(
+    laptop: Device, desktop: Device
+) -> None:
+    laptop.ok("rename", "ann", "Ann Lee-Park")
+    desktop.ok("rename", "ann", "Ann Park")
+    desktop.ok("checkin", "ann-park", "--kind", "ask", "--on", "2025-06-12")
+    laptop.ok("sync")
+    merged = desktop.ok("sync")
+    assert (
+        "ann-lee.toml became ann-park.toml here and ann-lee-park.toml on the other device: "
+        "both hold its history; `plnctl merge ann-lee-park ann-park` folds them into one"
+    ) in merged.out
+    desktop.ok("merge", "ann-lee-park", "ann-park")
+    desktop.ok("sync")
+    laptop.ok("sync")
+    assert laptop.files() == desktop.files()
+    assert [e["kind"] for e in laptop.tie("ann-park")["events"]] == ["read", "ask"]
+    laptop.ok("doctor")
+
+
 def test_the_sync_walkthrough_shows_real_commands_and_output(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -38,6 +38,9 @@ class Settled:
     unfollowed: list[str] = field(default_factory=list)
     repointed: list[str] = field(default_factory=list)  # slugs whose `via` followed a move
     unresolved: list[str] = field(default_factory=list)
+    # One tie moved on both devices, to two files: (old file, here, there). Both
+    # hold its history now; `plnctl merge` folds one into the other.
+    split: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _is_tie(path: str) -> bool:
@@ -181,6 +184,13 @@ def settle(
     ours_moves = moves(repo, base, "HEAD") if base else {}
     their_moves = moves(repo, base, theirs) if base else {}
     recorded: dict[str, Recorded] = {}
+    done.split = [
+        (old, here, their_moves[old])
+        for old, here in ours_moves.items()
+        if their_moves.get(old, here) != here
+        and (store.root / here).is_file()
+        and (store.root / their_moves[old]).is_file()
+    ]
     for xy, path in _unmerged(repo):
         if xy not in ("UD", "DU") or base is None:
             done.unresolved.append(path)

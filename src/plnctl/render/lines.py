@@ -355,6 +355,12 @@ def synced(report: SyncReport, *, finished: bool) -> None:
         lines += [f"moved the changes to {old} into {new}" for old, new in settled.moved]
         lines += [f"kept {p}: changed on one device, deleted on the other" for p in settled.kept]
         lines += [
+            f"{old} became {here} here and {there} on the other device: both hold its "
+            f"history; `plnctl merge {there.removesuffix('.toml')} "
+            f"{here.removesuffix('.toml')}` folds them into one"
+            for old, here, there in settled.split
+        ]
+        lines += [
             f"kept {p}: changed on one device, deleted on the other without a rename or merge "
             f"plnctl could follow; if it lives on in another tie, `plnctl merge "
             f"{p.removesuffix('.toml')} OTHER` folds it in"
