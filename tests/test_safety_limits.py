@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
+from helpers import examples
 from plnctl import tomlguard
 
 HUGE = {
@@ -226,7 +227,7 @@ VALUE = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(doc=st.dictionaries(KEYS, VALUE, max_size=5), multiline=st.booleans())
 def test_the_limit_check_follows_any_toml_tomli_w_writes(
     doc: dict[str, object], multiline: bool
@@ -269,7 +270,7 @@ TOKENS = st.sampled_from(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(tokens=st.lists(TOKENS, max_size=30))
 def test_whatever_tomllib_reads_the_limit_check_follows(tokens: list[str]) -> None:
     text = "".join(tokens)

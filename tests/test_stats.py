@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, Run
+from helpers import examples
 from plnctl.activity import month_ends
 from plnctl.settings import Settings
 from plnctl.ties import derive, status_timeline
@@ -26,7 +27,7 @@ moments = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(events=moments, pin=st.sampled_from([None, "strong", "weak"]))
 def test_the_status_timeline_is_derive_at_every_checkpoint(
     events: list[tuple[dt.date, str]], pin: str | None

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from plnctl.store import dump_tie, parse_tie
 from plnctl.text import label_key
 from plnctl.threeway import (
@@ -568,7 +569,9 @@ def recorded(result: Merge) -> list[Table]:
     return [r["theirs"] for r in result.merged.get("conflicts", []) if r["field"] == "events"]
 
 
-PROPERTY = settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+PROPERTY = settings(
+    max_examples=examples(200), suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
 
 
 @PROPERTY
