@@ -213,7 +213,8 @@ def generate(root: Path, ties: int, seed: int = 4) -> None:
     events), `heavy-tie` (5,000 events) and `shown-tie` (300 events).
     """
     sys.path.insert(0, str(SRC))
-    from plnctl.model import Tie, slugify  # type: ignore[import-untyped, unused-ignore]
+    from plnctl.model import Tie  # type: ignore[import-untyped, unused-ignore]
+    from plnctl.names import slugify  # type: ignore[import-untyped, unused-ignore]
     from plnctl.store import dump_tie  # type: ignore[import-untyped, unused-ignore]
 
     rng = random.Random(seed)

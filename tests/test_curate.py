@@ -21,7 +21,8 @@ from helpers import Ties, examples
 from plnctl.dates import snooze_date
 from plnctl.errors import InvalidValueError
 from plnctl.merging import Folded, fold_into
-from plnctl.model import Event, Tie, unique_slug
+from plnctl.model import Event, Tie
+from plnctl.names import unique_slug
 from plnctl.review import plan_spread
 from plnctl.settings import Settings
 

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Cli
-from plnctl.model import EVENT_KINDS, RESERVED_SLUGS, SLUG_RE, Event, Tie, slugify
+from plnctl.model import EVENT_KINDS, SLUG_RE, Event, Tie
+from plnctl.names import RESERVED_SLUGS, slugify
 from plnctl.store import dump_tie, parse_tie
 from plnctl.text import union_labels
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import Cli
 from helpers import examples
-from plnctl.model import MAX_SLUG, RESERVED_SLUGS, slugify
+from plnctl.model import MAX_SLUG
+from plnctl.names import RESERVED_SLUGS, slugify
 
 PORTABLE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -26,7 +26,7 @@ from hypothesis.stateful import (
 
 from conftest import Cli, Result
 from helpers import TODAY, examples
-from plnctl.model import name_key
+from plnctl.names import name_key
 from plnctl.network import looks_like_url
 
 pytestmark = pytest.mark.slow  # 40 runs of 20 commands each, every one through the CLI

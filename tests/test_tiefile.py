@@ -35,7 +35,7 @@ events = st.builds(
 
 def valid_name(text: str) -> bool:
     """A name the model takes (it drops invisible characters, and refuses what is then empty)."""
-    from plnctl.model import check_name
+    from plnctl.names import check_name
 
     try:
         check_name(text)

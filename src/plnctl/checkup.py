@@ -313,7 +313,7 @@ def _check_conflicts(result: Checkup, path: Path, doc: dict[str, Any], text: str
 
 def _check_file_name(result: Checkup, path: Path, tie: Tie) -> None:
     """A slug that no longer matches the name: the file (or the name) was changed by hand."""
-    from plnctl.model import RESERVED_SLUGS, slugify
+    from plnctl.names import RESERVED_SLUGS, slugify
 
     slug = path.name[: -len(TIE_SUFFIX)]
     if slug in RESERVED_SLUGS:
@@ -337,7 +337,7 @@ def _check_file_name(result: Checkup, path: Path, tie: Tie) -> None:
 
 def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
     """Two files claiming one tie: the same name, or copies of the same events."""
-    from plnctl.model import name_key
+    from plnctl.names import name_key
 
     by_name: dict[str, Path] = {}
     by_event: dict[str, Path] = {}

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from plnctl.errors import PlnctlError
 from plnctl.merging import FILLABLE, fold_into
-from plnctl.model import name_key
+from plnctl.names import name_key
 
 if TYPE_CHECKING:
     from plnctl.formats import Incoming
@@ -170,7 +170,7 @@ class Planner:
         feed URL either, then by name to a source; a person by name only, to
         a person, since people often share an institution's URL.
         """
-        from plnctl.model import same_name
+        from plnctl.names import same_name
 
         tie = record.tie
         if record.slug is not None:
@@ -234,7 +234,7 @@ class Planner:
         return slug if mine.kind == tie.kind and getattr(mine, key) is None else None
 
     def free_slug(self, name: str, wanted: str | None) -> str:
-        from plnctl.model import RESERVED_SLUGS, numbered_slug, slugify
+        from plnctl.names import RESERVED_SLUGS, numbered_slug, slugify
 
         if wanted and wanted not in self.taken and wanted not in RESERVED_SLUGS:
             return wanted
@@ -254,7 +254,7 @@ class Planner:
         """`tie`'s name with its URL (e-mail, handle) added, else with a number, to be free."""
         import itertools
 
-        from plnctl.model import MAX_NAME, check_name
+        from plnctl.names import MAX_NAME, check_name
 
         value = getattr(tie, identity, None) if identity in IDENTITY_WORDS else None
         shown = url_label(value) if value and identity == "url" else value

@@ -13,7 +13,7 @@ def resolve(query: str, names: Mapping[str, str]) -> str:
 
     An exact slug or name beats a prefix; a prefix must be unique.
     """
-    from plnctl.model import slugify
+    from plnctl.names import slugify
 
     text = query.strip()
     if not text:
@@ -77,7 +77,7 @@ def names_tie(query: str, slug: str, name: str) -> bool:
     """Whether `query` names the tie `slug` called `name` by one of `resolve`'s rules."""
     import unicodedata
 
-    from plnctl.model import slugify
+    from plnctl.names import slugify
     from plnctl.text import invisible_removed
 
     text = query.strip()

@@ -105,7 +105,7 @@ SHARED = (
 
 def build(store: Store, today: dt.date, seed: int = 7) -> list[str]:
     """Write the sample ties into `store` and return their slugs."""
-    from plnctl.model import slugify
+    from plnctl.names import slugify
 
     rng = random.Random(seed)
     slugs = []

@@ -180,7 +180,7 @@ def format_validation_error(exc: Any, text: str) -> str:
 
 
 def misnamed_problem(path: Path) -> str:
-    from plnctl.model import slugify
+    from plnctl.names import slugify
 
     suggestion = slugify(path.name[: -len(TIE_SUFFIX)])
     return (

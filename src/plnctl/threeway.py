@@ -95,7 +95,7 @@ def merge_profile(base: Table | None, ours: Table, theirs: Table, *, today: dt.d
     """Merge three versions of `_profile.toml`: goals and offers by topic (the label
     rule), projects by name (the name rule), each entry's fields with the scalar
     rule; links as a set."""
-    from plnctl.model import name_key
+    from plnctl.names import name_key
 
     m = Merger(today)
 

@@ -219,7 +219,7 @@ class NetworkBase:
 
 
 def _valid_name(name: str) -> str:
-    from plnctl.model import check_name
+    from plnctl.names import check_name
 
     try:
         return check_name(name)

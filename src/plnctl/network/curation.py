@@ -139,7 +139,7 @@ class Curation(NetworkBase):
 
     def rename(self, slug: str, new_name: str) -> Renamed:
         """Give a tie a new name and slug; its history moves along and `via`s follow it."""
-        from plnctl.model import slugify, unique_slug
+        from plnctl.names import slugify, unique_slug
 
         name = _valid_name(new_name)
         with self._locked(f"rename {slug}: to {name}") as change:
@@ -248,7 +248,7 @@ def _edit_label(slug: str) -> Path:
 
 def _name_taken(ties: Sequence[tuple[str, Tie]], name: str, but: str) -> tuple[str, Tie] | None:
     """The other tie (not slug `but`) that already has `name`, if any."""
-    from plnctl.model import same_name
+    from plnctl.names import same_name
 
     for slug, other in ties:
         if slug != but and same_name(other.name, name):

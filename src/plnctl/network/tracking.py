@@ -37,7 +37,8 @@ class Tracking(NetworkBase):
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
         from plnctl.kinds import medium_of, tie_kind
-        from plnctl.model import Tie, name_key, slugify, unique_slug
+        from plnctl.model import Tie
+        from plnctl.names import name_key, slugify, unique_slug
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
