@@ -6,19 +6,24 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
 from helpers import examples, imported_modules, read_tie
 from plnctl.changes import Changes, apply_changes
-from plnctl.errors import PlnctlError
+from plnctl.errors import InvalidValueError, PlnctlError
 from plnctl.index import fileformat, loader
 from plnctl.index.records import Record, record_of
+from plnctl.kinds import KIND_WORDS, medium_of, tie_kind
 from plnctl.model import EVENT_KINDS, Event, Tie
-from plnctl.schema import EVENT_FIELDS, TIE_FIELDS
-from plnctl.store import dump_tie, parse_tie
-from plnctl.tiefile import Fields, _digest, new_event, rewritten
+from plnctl.names import check_name
+from plnctl.network import Network
+from plnctl.schema import EVENT_FIELDS, MAX_EVERY, TIE_FIELDS
+from plnctl.store import Store, dump_tie, parse_tie
+from plnctl.text import clean_labels, clean_text
+from plnctl.tiefile import Fields, _digest, new_event, new_tie, rewritten
 
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30)
 labels = st.lists(text.map(str.strip).filter(bool), max_size=3, unique_by=str.casefold)
@@ -167,6 +172,82 @@ def test_read_entry_finds_each_tie_in_its_piece(tmp_path: Path) -> None:
     data[-3] ^= 0xFF  # the trailer points elsewhere: no entry, never a wrong one
     path.write_bytes(bytes(data))
     assert fileformat.read_entry(path, identity, "tie-0001") is None
+
+
+@settings(max_examples=examples(200))
+@given(
+    name=st.text(alphabet=st.characters(exclude_categories=["Cc", "Cs"]), min_size=1).filter(
+        valid_name
+    ),
+    word=st.sampled_from(KIND_WORDS),
+    url=st.none() | text,
+    topics=st.lists(text, max_size=3),
+    tags=st.lists(text, max_size=3),
+    learning=st.lists(text, max_size=3),
+    every=st.none() | st.integers(min_value=1, max_value=MAX_EVERY),
+    note=st.none() | text,
+    via=st.none() | st.sampled_from(["ann-lee", "ben"]),
+    added=dates,
+)
+def test_a_new_tie_written_without_the_model_is_what_the_model_writes(
+    name: str,
+    word: str,
+    url: str | None,
+    topics: list[str],
+    tags: list[str],
+    learning: list[str],
+    every: int | None,
+    note: str | None,
+    via: str | None,
+    added: dt.date,
+) -> None:
+    """`add`'s fields, made as `Network.add` makes them, give the model's file."""
+    try:
+        fields = {
+            "name": check_name(name),
+            "kind": tie_kind(word),
+            "medium": medium_of(word),
+            "url": clean_text(url, "url").strip() or None if url else None,
+            "topics": clean_labels(topics, "topic"),
+            "tags": clean_labels(tags, "tag"),
+            "learning": clean_labels(learning, "learning topic") if word == "person" else [],
+            "every": every,
+            "note": clean_text(note, "note", multiline=True) if note else None,
+            "added": added,
+            "via": via,
+        }
+    except PlnctlError:
+        return  # `add` refuses it before anything is written
+    raw = new_tie(fields)
+    assert raw == dump_tie(Tie.model_validate(fields))
+    assert dump_tie(parse_tie(Path("new.toml"), raw)) == raw
+
+
+def test_add_writes_without_the_model_what_the_model_reads_back(cli: Cli) -> None:
+    assert not imports_pydantic(cli, "add", "Ann Lee", "--topic", "pedagogy", "--every", "14")
+    cli.ok("list")  # --via is found in the index's names, as any name is
+    assert not imports_pydantic(
+        cli, "add", "Stats Weekly", "--kind", "podcast", "--via", "ann-lee", "--note", "a\nb"
+    )
+    for slug in ("ann-lee", "stats-weekly"):
+        raw = cli.tie_file(slug).read_bytes()
+        assert dump_tie(parse_tie(cli.tie_file(slug), raw)) == raw
+    assert read_tie(cli.data_dir, "stats-weekly") == {
+        "schema_version": 1,
+        "name": "Stats Weekly",
+        "kind": "source",
+        "medium": "podcast",
+        "topics": [],
+        "tags": [],
+        "via": "ann-lee",
+        "note": "a\nb",
+        "added": dt.date(2025, 6, 30),
+    }
+    network = Network(Store(cli.data_dir), dt.date(2025, 6, 30))
+    for every in (0, MAX_EVERY + 1):  # the model's bounds, kept without it
+        with pytest.raises(InvalidValueError, match="--every must be from 1 to 3650"):
+            network.add("Ben", every=every)
+    assert not cli.tie_file("ben").exists()
 
 
 def imports_pydantic(cli: Cli, *args: str) -> bool:

@@ -13,6 +13,7 @@ from plnctl.kinds import EVENT_KINDS as EVENT_KINDS
 from plnctl.kinds import EventKind, Pin, TieKind
 from plnctl.names import MAX_NAME as MAX_NAME
 from plnctl.names import check_name as check_name
+from plnctl.schema import MAX_EVERY
 from plnctl.schema import SCHEMA_VERSION as SCHEMA_VERSION
 from plnctl.schema import new_event_id as new_event_id
 from plnctl.slug import MAX_SLUG as MAX_SLUG
@@ -62,7 +63,7 @@ class Tie(BaseModel):
     # For a person: what they want to learn (their side of a peer profile).
     learning: list[str] = Field(default_factory=list)
     via: str | None = None
-    every: int | None = Field(default=None, ge=1, le=3650, strict=True)
+    every: int | None = Field(default=None, ge=1, le=MAX_EVERY, strict=True)
     note: str | None = None
     pin: Pin | None = None
     added: dt.date | None = None

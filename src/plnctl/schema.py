@@ -7,6 +7,8 @@ lists against the model's.
 from __future__ import annotations
 
 SCHEMA_VERSION = 1
+# A cadence (`every`) is a whole number of days from 1 to this.
+MAX_EVERY = 3650
 
 # The model's fields in its order (and so in the files it writes); the events come last.
 TIE_FIELDS = (

@@ -636,6 +636,17 @@ class Store:
             raise DuplicateTieError(f"a tie with slug {slug!r} already exists")
         self.save(slug, tie)
 
+    def create_new(self, slug: str, fields: dict[str, Any]) -> None:
+        """Write a new tie of `fields` checked by plnctl's own code (see `tiefile.new_tie`),
+        without the model; call under `lock()` after checking it does not exist."""
+        from plnctl.tiefile import new_tie
+
+        if self.exists(slug):
+            from plnctl.errors import DuplicateTieError
+
+            raise DuplicateTieError(f"a tie with slug {slug!r} already exists")
+        self.write_file(self.path_for(slug), new_tie(fields))
+
     def delete(self, slug: str) -> None:
         try:
             self.remove_file(self.path_for(slug))

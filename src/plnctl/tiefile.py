@@ -182,6 +182,16 @@ def _in_model_order(fields: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
+def new_tie(fields: dict[str, Any]) -> bytes:
+    """A new tie's file, with no events, as the model writes it (`add`).
+
+    `fields` are made by plnctl's own checked code (a name through `check_name`,
+    a kind from `kinds`, labels through `clean_labels`), so they are valid by
+    construction; tests/test_tiefile.py holds the bytes against the model's.
+    """
+    return _dump(_in_model_order(fields)).encode("utf-8")
+
+
 def _dump(fields: dict[str, Any]) -> str:
     import tomli_w
 

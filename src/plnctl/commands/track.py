@@ -9,6 +9,7 @@ import typer
 from plnctl.app import PERSON, READ, CheckinKind, KindChoice, PinChoice, app, network_of
 from plnctl.complete import TieArgument, complete_tag, complete_tie, complete_topic
 from plnctl.dates import DATE_HELP
+from plnctl.schema import MAX_EVERY
 
 ON_HELP = f"When it happened: {DATE_HELP}."
 
@@ -58,7 +59,9 @@ def add(
     ] = None,
     every: Annotated[
         int | None,
-        typer.Option(min=1, max=3650, metavar="DAYS", help="Your cadence: engage every N days."),
+        typer.Option(
+            min=1, max=MAX_EVERY, metavar="DAYS", help="Your cadence: engage every N days."
+        ),
     ] = None,
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Anything worth remembering.")
@@ -186,7 +189,7 @@ def set_(
     ] = (None),
     every: Annotated[
         int | None,
-        typer.Option(min=0, max=3650, metavar="DAYS", help="Cadence in days (0 clears it)."),
+        typer.Option(min=0, max=MAX_EVERY, metavar="DAYS", help="Cadence in days (0 clears it)."),
     ] = None,
     pin: Annotated[
         PinChoice | None,

@@ -34,6 +34,7 @@ from plnctl.formats import (
     text_lines,
     visible,
 )
+from plnctl.schema import MAX_EVERY
 from plnctl.text import unique_labels
 
 if TYPE_CHECKING:
@@ -434,8 +435,8 @@ def _every(text: str, where: str) -> int | None:
         raise FormatError(
             f"{where}: 'every' must be a whole number of days, not {text!r}"
         ) from None
-    if not 1 <= days <= 3650:
-        raise FormatError(f"{where}: 'every' must be between 1 and 3650 days, not {days}")
+    if not 1 <= days <= MAX_EVERY:
+        raise FormatError(f"{where}: 'every' must be between 1 and {MAX_EVERY} days, not {days}")
     return days
 
 

@@ -37,8 +37,8 @@ class Tracking(NetworkBase):
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
         from plnctl.kinds import medium_of, tie_kind
-        from plnctl.model import Tie
         from plnctl.names import name_key, slugify, unique_slug
+        from plnctl.schema import MAX_EVERY
         from plnctl.text import clean_labels, clean_text
 
         name = _valid_name(name)
@@ -48,22 +48,26 @@ class Tracking(NetworkBase):
                 "only a person has a `learning` list (what they want to learn); "
                 "a source's topics are what you learn there"
             )
-        tie = Tie(
-            name=name,
-            kind=kind,
-            medium=medium_of(word),
-            url=clean_text(url, "url").strip() or None if url else None,
-            topics=clean_labels(topics, "topic"),
-            tags=clean_labels(tags, "tag"),
-            learning=clean_labels(learning, "learning topic"),
-            every=every,
-            note=clean_text(note, "note", multiline=True) if note else None,
-            added=self.today,
-        )
+        if every is not None and not 1 <= every <= MAX_EVERY:
+            raise InvalidValueError(f"--every must be from 1 to {MAX_EVERY} days")
+        # Every field checked here, so the file is written without building the model
+        # (tiefile.new_tie; tests/test_tiefile.py holds it to what the model writes).
+        fields = {
+            "name": name,
+            "kind": kind,
+            "medium": medium_of(word),
+            "url": clean_text(url, "url").strip() or None if url else None,
+            "topics": clean_labels(topics, "topic"),
+            "tags": clean_labels(tags, "tag"),
+            "learning": clean_labels(learning, "learning topic"),
+            "every": every,
+            "note": clean_text(note, "note", multiline=True) if note else None,
+            "added": self.today,
+        }
         key = name_key(name)  # same_name's rule, the new name's key worked out once
         with self._locked(f"add {name}") as change:
             # Under the lock: the tie `via` names may have gone while we waited for it.
-            tie.via = self.find(via) if via else None
+            fields["via"] = self.find(via) if via else None
             for slug, other in self.names().items():
                 if name_key(other) == key:
                     raise DuplicateTieError(
@@ -72,7 +76,7 @@ class Tracking(NetworkBase):
                     )
             slug = unique_slug(slugify(name), self.store.slugs())
             change.message = f"add {slug}: {name}"
-            self.store.create(slug, tie)
+            self.store.create_new(slug, fields)
         return slug
 
     def change(self, slug: str, changes: Changes) -> TieData:
