@@ -126,7 +126,9 @@ COMMANDS = (
     Command("review, cold", ("review",), cold=True, whole=True),
     Command("stats", ("stats",), whole=True),
     Command(
-        "map", ("map", "-o", str(Path(tempfile.gettempdir()) / "plnctl-bench-map.html")), whole=True
+        "map",
+        ("map", "--force", "-o", str(Path(tempfile.gettempdir()) / "plnctl-bench-map.html")),
+        whole=True,
     ),
     Command("topics", ("topics",), whole=True),
     Command("who", ("who", "statistics"), whole=True),

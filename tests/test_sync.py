@@ -494,6 +494,11 @@ def test_one_tie_renamed_differently_on_two_devices_says_how_to_fold_them(
     assert laptop.files() == desktop.files()
     assert [e["kind"] for e in laptop.tie("ann-park")["events"]] == ["read", "ask"]
     laptop.ok("doctor")
+    # Merged into two ties that were there before: no advice to fold those two together.
+    laptop.ok("merge", "ben-o", "ben-okafor")
+    desktop.ok("merge", "ben-o", "cat")
+    laptop.ok("sync")
+    assert "became" not in desktop.ok("sync").out
 
 
 def test_the_sync_walkthrough_shows_real_commands_and_output(

@@ -184,12 +184,16 @@ def settle(
     ours_moves = moves(repo, base, "HEAD") if base else {}
     their_moves = moves(repo, base, theirs) if base else {}
     recorded: dict[str, Recorded] = {}
+    # Renamed on both devices, differently: two new files, each the whole tie. (A tie
+    # merged into two other ties is in two ties that were already there: nothing to say.)
     done.split = [
-        (old, here, their_moves[old])
+        (old, here, there)
         for old, here in ours_moves.items()
-        if their_moves.get(old, here) != here
-        and (store.root / here).is_file()
-        and (store.root / their_moves[old]).is_file()
+        if (there := their_moves.get(old, here)) != here
+        and base is not None
+        and all(
+            (store.root / new).is_file() and repo.blob(base, new) is None for new in (here, there)
+        )
     ]
     for xy, path in _unmerged(repo):
         if xy not in ("UD", "DU") or base is None:

@@ -511,6 +511,21 @@ class Store:
                 misnamed.append(TieFileError(self.root / name, misnamed_problem(self.root / name)))
         return sorted(slugs), sorted(misnamed, key=lambda p: p.path)
 
+    def numbered(self, slug: str) -> bool:
+        """Whether a tie file `slug-N.toml` exists: one look at the names alone, no
+        more (a check-in by slug asks it, and a directory may hold 10,000 files)."""
+        prefix, end = f"{slug}-", len(TIE_SUFFIX)
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return False
+        for name in names:
+            if name.startswith(prefix) and name.endswith(TIE_SUFFIX):
+                number = name[len(prefix) : -end]
+                if number.isascii() and number.isdigit():
+                    return True
+        return False
+
     def exists(self, slug: str) -> bool:
         """Whether anything has the slug's file name: a FIFO or a directory there is
         refused when read, and never written over."""
@@ -628,24 +643,21 @@ class Store:
                 ) from None
         _fsync_dir(self.root)
 
-    def create(self, slug: str, tie: Tie) -> None:
-        """Write a new tie; call under `lock()` after checking it does not exist."""
+    def create(self, slug: str, tie: Tie | dict[str, Any]) -> None:
+        """Write a new tie; call under `lock()` after checking it does not exist.
+
+        A dict is a new tie's fields as `add` checks them, written without the model
+        (see `tiefile.new_tie`)."""
         if self.exists(slug):
             from plnctl.errors import DuplicateTieError
 
             raise DuplicateTieError(f"a tie with slug {slug!r} already exists")
-        self.save(slug, tie)
+        if isinstance(tie, dict):
+            from plnctl.tiefile import new_tie
 
-    def create_new(self, slug: str, fields: dict[str, Any]) -> None:
-        """Write a new tie of `fields` checked by plnctl's own code (see `tiefile.new_tie`),
-        without the model; call under `lock()` after checking it does not exist."""
-        from plnctl.tiefile import new_tie
-
-        if self.exists(slug):
-            from plnctl.errors import DuplicateTieError
-
-            raise DuplicateTieError(f"a tie with slug {slug!r} already exists")
-        self.write_file(self.path_for(slug), new_tie(fields))
+            self.write_file(self.path_for(slug), new_tie(tie))
+        else:
+            self.save(slug, tie)
 
     def delete(self, slug: str) -> None:
         try:

@@ -177,11 +177,7 @@ class NetworkBase:
     def _numbered(self, slug: str) -> bool:
         """Whether `slug-N` exists: a tie whose name is `slug`, in any case, would have it
         (`C++` is `c`, then `C` is `c-2`), so the plain slug may name two ties."""
-        prefix = f"{slug}-"
-        return any(
-            other.startswith(prefix) and other[len(prefix) :].isdigit()
-            for other in self.store.slugs()
-        )
+        return self.store.numbered(slug)
 
     def _confirmed(self, text: str, slug: str) -> str:
         """`slug` if its file holds a tie that `text` names; otherwise the index

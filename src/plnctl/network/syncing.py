@@ -504,7 +504,7 @@ class Syncing(NetworkBase):
         if file_kind(copy.original) == SETTINGS_NAME and ours is not None:
             mine = _table(ours, copy.original)
             fold.added = len(_leaves(_table(merged, copy.original)) - _leaves(mine))
-            fold.settings_kept = _kept_settings(None, mine, _table(theirs, copy.original))
+            fold.settings_kept = _settings_not_taken(None, mine, _table(theirs, copy.original))
         self.store.write_file(target, merged)
         self.store.remove_file(source)
         return fold
@@ -547,10 +547,10 @@ def _settings_kept(repo: GitRepo, base: str | None, head: str, theirs: str) -> l
     if raw[1] is None or raw[2] is None or raw[1] == raw[2]:
         return []
     tables = [_table(side, SETTINGS_FILE) for side in raw]
-    return _kept_settings(*tables)
+    return _settings_not_taken(*tables)
 
 
-def _kept_settings(
+def _settings_not_taken(
     base: dict[str, Any] | None, ours: dict[str, Any] | None, theirs: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
     """The settings merge keeps ours in a true conflict; one record per key where the

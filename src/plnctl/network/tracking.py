@@ -76,7 +76,7 @@ class Tracking(NetworkBase):
                     )
             slug = unique_slug(slugify(name), self.store.slugs())
             change.message = f"add {slug}: {name}"
-            self.store.create_new(slug, fields)
+            self.store.create(slug, fields)
         return slug
 
     def change(self, slug: str, changes: Changes) -> TieData:
