@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Cli
 from plnctl.model import EVENT_KINDS, SLUG_RE, Event, Tie
-from plnctl.names import RESERVED_SLUGS, slugify
+from plnctl.names import RESERVED_SLUGS, name_key, slugify
 from plnctl.store import dump_tie, parse_tie
 from plnctl.text import union_labels
 
@@ -102,3 +103,34 @@ def test_union_labels_keeps_the_first_spelling_and_order() -> None:
         ["ML", "Art", "Data_Science"],
         ["Data_Science"],
     )
+
+
+def general_key(name: str) -> str:
+    """`name_key` by its general rule alone, for any text."""
+    import unicodedata
+
+    from plnctl.names import _ignored
+
+    decomposed = unicodedata.normalize("NFKD", name).casefold()
+    return "".join(c for c in decomposed if not _ignored(c)) or name.casefold()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_an_ascii_names_key_is_the_general_rules(name: str) -> None:
+    assert name_key(name) == general_key(name)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Ann Lee", "ann-lee", True),
+        ("Ann. Lee", "ANN_LEE", True),
+        ("Zoë", "Zoe", True),
+        ("C", "C++", False),
+        ("C#", "c#", True),
+        ("...", "..", False),
+    ],
+)
+def test_names_that_are_one_tie(a: str, b: str, same: bool) -> None:
+    assert (name_key(a) == name_key(b)) is same
+    assert name_key(a) == general_key(a) and name_key(b) == general_key(b)

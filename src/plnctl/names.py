@@ -64,6 +64,24 @@ def slugify(name: str) -> str:
 _SEPARATORS = frozenset(".,'\"`\u2018\u2019\u201c\u201d")
 
 
+def _ignored(c: str) -> bool:
+    """Whether a character of a decomposed, casefolded name counts for nothing in its key."""
+    return (
+        unicodedata.combining(c) != 0
+        or c.isspace()
+        or unicodedata.category(c) in ("Pd", "Pc", "Cf")
+        or c in _SEPARATORS
+        or "\ufe00" <= c <= "\ufe0f"
+        or "\U000e0100" <= c <= "\U000e01ef"
+    )
+
+
+# The same rule for ASCII text, as one table: decomposing and casefolding ASCII is
+# lowercasing it, so an ASCII name's key is one `translate` (an add at 10,000 ties
+# works out every name's key).
+_ASCII_IGNORED = {ord(c): None for c in map(chr, range(128)) if _ignored(c)}
+
+
 def name_key(name: str) -> str:
     """What two names must share to be the same tie.
 
@@ -72,16 +90,11 @@ def name_key(name: str) -> str:
     other symbols count, so `C`, `C++` and `C#` stay three ties. A name made only
     of those (`...`) is compared as typed, ignoring case.
     """
-    decomposed = unicodedata.normalize("NFKD", name).casefold()
-    key = "".join(
-        c
-        for c in decomposed
-        if not unicodedata.combining(c)
-        and not c.isspace()
-        and unicodedata.category(c) not in ("Pd", "Pc", "Cf")
-        and c not in _SEPARATORS
-        and not ("\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")
-    )
+    if name.isascii():
+        key = name.lower().translate(_ASCII_IGNORED)
+    else:
+        decomposed = unicodedata.normalize("NFKD", name).casefold()
+        key = "".join(c for c in decomposed if not _ignored(c))
     return key or name.casefold()
 
 

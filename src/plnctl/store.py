@@ -511,6 +511,17 @@ class Store:
                 misnamed.append(TieFileError(self.root / name, misnamed_problem(self.root / name)))
         return sorted(slugs), sorted(misnamed, key=lambda p: p.path)
 
+    def free_slug(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`, ...: the first no file has, asked of each name
+        rather than of a listing of the whole directory."""
+        from plnctl.names import numbered_slug
+
+        slug, number = base, 2
+        while self.exists(slug):
+            slug = numbered_slug(base, number)
+            number += 1
+        return slug
+
     def numbered(self, slug: str) -> bool:
         """Whether a tie file `slug-N.toml` exists: one look at the names alone, no
         more (a check-in by slug asks it, and a directory may hold 10,000 files)."""

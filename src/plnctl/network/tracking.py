@@ -37,7 +37,7 @@ class Tracking(NetworkBase):
     ) -> str:
         """Create a tie and return its slug; a second tie of the same name is refused."""
         from plnctl.kinds import medium_of, tie_kind
-        from plnctl.names import name_key, slugify, unique_slug
+        from plnctl.names import name_key, slugify
         from plnctl.schema import MAX_EVERY
         from plnctl.text import clean_labels, clean_text
 
@@ -74,7 +74,7 @@ class Tracking(NetworkBase):
                         f"{other!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
                     )
-            slug = unique_slug(slugify(name), self.store.slugs())
+            slug = self.store.free_slug(slugify(name))
             change.message = f"add {slug}: {name}"
             self.store.create(slug, fields)
         return slug
