@@ -510,9 +510,20 @@ def test_reading_a_data_dir_that_does_not_exist_says_so(cli: Cli, data_dir: Path
         read = cli.ok("--data-dir", str(missing), command)
         assert read.err == warning
     assert not missing.exists()
+    assert cli.ok("list").err == warning.replace(str(missing), str(data_dir))  # from the env
     cli.ok("add", "Ann Lee")
     data_dir.joinpath("ann-lee.toml").unlink()
     assert cli.ok("list").err == ""  # an empty directory that exists is just empty
+
+
+def test_a_first_review_in_the_default_data_dir_is_not_a_warning(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PLNCTL_DATA_DIR")
+    review = cli.ok("review")
+    assert review.err == ""
+    assert "Your network is empty: `plnctl add NAME` adds a person or source." in review.out
+    assert not (tmp_path / "xdg-data" / "plnctl").exists()
 
 
 @pytest.mark.parametrize(

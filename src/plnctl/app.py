@@ -61,11 +61,12 @@ READ = CheckinKind("read")
 class Globals:
     """What the global options say, for every command (a plain class: `--help` imports less)."""
 
-    __slots__ = ("data_dir", "explicit_dir")
+    __slots__ = ("data_dir", "explicit_dir", "named_dir")
 
-    def __init__(self, data_dir: Path, explicit_dir: bool) -> None:
+    def __init__(self, data_dir: Path, explicit_dir: bool, named_dir: bool) -> None:
         self.data_dir = data_dir
-        self.explicit_dir = explicit_dir
+        self.explicit_dir = explicit_dir  # --data-dir
+        self.named_dir = named_dir  # --data-dir or PLNCTL_DATA_DIR, not the default
 
 
 def today() -> dt.date:
@@ -102,6 +103,18 @@ def network_of(ctx: typer.Context, *, quiet: bool = False) -> Network:
     return Network(store, today(), on_wait=say_once, on_warn=warn, on_progress=meter(quiet=quiet))
 
 
+def warn_if_no_data_dir(ctx: typer.Context, network: Network, total: int) -> None:
+    """An empty network read from a directory named by --data-dir or PLNCTL_DATA_DIR
+    that does not exist is most likely a typo: say so rather than only "no ties yet"."""
+    if not total and globals_of(ctx).named_dir and not network.store.root.exists():
+        from plnctl.render.terminal import warn
+
+        warn(
+            f"{network.store.root} does not exist (check --data-dir and PLNCTL_DATA_DIR); "
+            "`plnctl add NAME` creates it"
+        )
+
+
 def as_of_date(text: str | None) -> dt.date:
     from plnctl.dates import parse_date
 
@@ -135,6 +148,8 @@ def root(
     ] = False,
 ) -> None:
     """Track your personal learning network."""
-    from plnctl.store import resolve_data_dir
+    from plnctl.store import ENV_VAR, resolve_data_dir
 
-    ctx.obj = Globals(resolve_data_dir(data_dir), explicit_dir=data_dir is not None)
+    given = data_dir is not None
+    named = given or bool(os.environ.get(ENV_VAR))
+    ctx.obj = Globals(resolve_data_dir(data_dir), explicit_dir=given, named_dir=named)

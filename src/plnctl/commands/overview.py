@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from plnctl.app import KindChoice, StatusChoice, app, as_of_date, network_of
+from plnctl.app import (
+    KindChoice,
+    StatusChoice,
+    app,
+    as_of_date,
+    network_of,
+    warn_if_no_data_dir,
+)
 from plnctl.commands.options import AsOfOption, JsonOption
 from plnctl.complete import TieArgument, complete_tag, complete_topic
 from plnctl.dates import DATE_HELP
@@ -29,13 +36,13 @@ def review(
 
     Example: plnctl review --as-of 2w
     """
-    from plnctl.render.terminal import warn_no_data_dir, warn_skipped
+    from plnctl.render.terminal import warn_skipped
 
     when = as_of_date(as_of)
     network = network_of(ctx, quiet=json)
     result, total, problems = network.review(when, show_all=show_all)
     warnings = warn_skipped(problems)
-    warn_no_data_dir(network.store.root, total)
+    warn_if_no_data_dir(ctx, network, total)
     if json:
         from plnctl.render import jsondoc
 
@@ -107,7 +114,7 @@ def list_(
 
     Example: plnctl list --kind source --status strong
     """
-    from plnctl.render.terminal import warn_no_data_dir, warn_skipped
+    from plnctl.render.terminal import warn_skipped
 
     network = network_of(ctx, quiet=json)
     shown, total, problems = network.views(
@@ -119,7 +126,7 @@ def list_(
         tag=tag,
     )
     warn_skipped(problems)
-    warn_no_data_dir(network.store.root, total)
+    warn_if_no_data_dir(ctx, network, total)
     if json:
         from plnctl.render import jsondoc
 

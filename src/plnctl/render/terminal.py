@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 from plnctl.text import BIDI_CONTROLS, LINE_SEPARATORS, ZERO_WIDTH
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.console import Console
     from rich.table import Table
 
@@ -39,16 +37,6 @@ def say(message: str) -> None:
 
 def warn(message: str) -> None:
     say(f"warning: {message}")
-
-
-def warn_no_data_dir(root: Path, total: int) -> None:
-    """An empty network read from a directory that does not exist is most likely a
-    typo in --data-dir or PLNCTL_DATA_DIR: say so rather than only "no ties yet"."""
-    if not total and not root.exists():
-        warn(
-            f"{visible(str(root), one_line=True)} does not exist (check --data-dir and "
-            "PLNCTL_DATA_DIR); `plnctl add NAME` creates it"
-        )
 
 
 _said: set[str] = set()
