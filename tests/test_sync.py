@@ -747,3 +747,22 @@ def test_a_broken_file_committed_by_hand_elsewhere_is_named_when_it_arrives(
         "plnctl: warning: received ann-lee.toml, which plnctl cannot use as it is: skipped "
         "until fixed (`plnctl doctor` says why)\n"
     )
+
+
+def test_a_device_cloned_before_the_first_push_syncs_on_the_same_branch(
+    cli: Cli, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    remote.mkdir()
+    git(remote, "init", "-q", "--bare", "-b", "master")  # git's old default, not plnctl's
+    one, two = Device(cli, tmp_path / "one"), Device(cli, tmp_path / "two")
+    one.ok("add", "Ann Lee")
+    one.ok("sync", "init", str(remote))
+    two.ok("sync", "init", "--clone", str(remote))  # the remote is still empty
+    assert two.git("symbolic-ref", "--short", "HEAD").strip() == "main"
+    two.ok("add", "Ben Okafor")
+    one.ok("sync")
+    two.ok("sync")
+    one.ok("sync")
+    assert sorted(p.name for p in one.root.glob("*.toml")) == ["ann-lee.toml", "ben-okafor.toml"]
+    assert one.files() == two.files()

@@ -158,7 +158,9 @@ class Syncing(NetworkBase):
 
     def _adopt_branch(self, repo: GitRepo) -> None:
         """A fresh clone with nothing checked out (the remote's HEAD names a branch it
-        does not have) takes the remote's branch: `main`, `master`, or its only one."""
+        does not have) takes the remote's branch: `main`, `master`, or its only one.
+        The clone of an empty remote starts on `main`, as `sync init` does, whatever
+        git's default: two devices set up before either pushed meet on one branch."""
         if repo.has_commits():
             return
         out = repo.run("for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin")
@@ -168,6 +170,8 @@ class Syncing(NetworkBase):
             chosen = branches[0]
         if chosen is not None:
             repo.run("checkout", "-q", "-B", chosen, "--track", f"origin/{chosen}")
+        elif not branches:
+            repo.run("symbolic-ref", "HEAD", "refs/heads/main")
 
     def _register_driver(self, repo: GitRepo, driver: str) -> bool:
         """Put the merge driver in the repository's own config, with git's rename
