@@ -766,3 +766,22 @@ def test_a_device_cloned_before_the_first_push_syncs_on_the_same_branch(
     one.ok("sync")
     assert sorted(p.name for p in one.root.glob("*.toml")) == ["ann-lee.toml", "ben-okafor.toml"]
     assert one.files() == two.files()
+
+
+def test_a_tie_both_devices_added_is_private_after_the_merge(cli: Cli, tmp_path: Path) -> None:
+    remote = bare_remote(tmp_path / "remote.git")
+    one, two = Device(cli, tmp_path / "one"), Device(cli, tmp_path / "two")
+    one.ok("add", "Ann Lee")
+    one.ok("sync", "init", str(remote))
+    one.ok("sync")
+    two.ok("sync", "init", "--clone", str(remote))
+    two.ok("add", "Zoe Park")  # so that the two devices' commits differ
+    two.ok("add", "Gus Ray")
+    one.ok("add", "Gus Ray")
+    one.ok("checkin", "gus-ray", "--kind", "converse")
+    assert "pushed" in two.ok("sync").out
+    assert "merged 2 commits" in one.ok("sync").out  # as this side has it, written again by git
+    two.ok("sync")
+    for device in (one, two):
+        assert all(p.stat().st_mode & 0o077 == 0 for p in device.root.glob("*.toml"))
+        device.ok("doctor")

@@ -340,7 +340,9 @@ class Syncing(NetworkBase):
         repo.run("commit", "-q", "-m", f"sync: merge {report.remote}/{report.branch}")
         report.received += incoming
         report.changed += self._changed(repo, head, "HEAD")
-        self._private(report.changed)
+        # Git may have written any file the two sides had differently, even where the
+        # merge came out as this side had it (a file both added): each gets mode 600.
+        self._private({*report.changed, *self._changed(repo, head, theirs)})
         report.recorded += _records_added(repo, head, report.changed)
         report.settings_kept += _settings_kept(repo, base, head, theirs)
         self._check_received(report)
