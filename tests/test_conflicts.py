@@ -132,6 +132,7 @@ def test_a_copy_of_a_file_that_is_gone_becomes_the_file_and_an_unreadable_copy_s
 ) -> None:
     write_ann(data_dir / "ann-lee (conflicted copy).toml", "theirs")
     (data_dir / "_shares.sync-conflict-20251102-123456-ABCDEFG.toml").write_text("shares = [")
+    (data_dir / "_shares.sync-conflict-20251102-123456-ABCDEFG.toml").chmod(0o600)
     fixed = cli("doctor", "--fix")
     assert fixed.code == 1
     assert "folded ann-lee (conflicted copy).toml into ann-lee.toml (1 entry added)" in fixed.out
@@ -140,7 +141,7 @@ def test_a_copy_of_a_file_that_is_gone_becomes_the_file_and_an_unreadable_copy_s
         f"plnctl: warning: kept {copy.name}: {copy}: not valid TOML: Invalid value"
     )
     assert fixed.err.endswith(
-        f"plnctl: error: 2 problems in 1 file of {data_dir}; the fold above is the only change "
+        f"plnctl: error: 1 problem in 1 file of {data_dir}; the change above is the only one "
         "made\n"
     )
     assert cli.read_tie("ann-lee")["note"] == "theirs"
@@ -152,8 +153,8 @@ def test_a_copy_of_a_file_that_is_gone_becomes_the_file_and_an_unreadable_copy_s
     again = cli("doctor", "--fix")
     assert again.code == 1
     assert again.err.endswith(
-        f"plnctl: error: 3 problems in 2 files of {data_dir}; the 2 folds above are the only "
-        "changes made\n"
+        f"plnctl: error: 2 problems in 2 files of {data_dir}; the 2 changes above are the only "
+        "ones made\n"
     )
     assert cli.fails("doctor").err.endswith("; nothing was changed\n")
 

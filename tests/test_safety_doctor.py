@@ -182,6 +182,19 @@ def test_permissions_others_could_read(cli: Cli) -> None:
     # Rewriting a tie makes it private again.
     cli.ok("checkin", "ben")
     assert cli.tie_file("ben").stat().st_mode & 0o777 == 0o600
+    cli.data_dir.chmod(0o755)
+    cli.tie_file("ben").chmod(0o644)
+    link = cli.data_dir / "linked.toml"
+    link.symlink_to(cli.tie_file("ben"))
+    fixed = cli("doctor", "--fix")
+    assert fixed.out.splitlines()[:2] == [
+        f"made {cli.data_dir} private (only you can read or change it)",
+        "made ben.toml private (only you can read or change it)",
+    ]
+    assert cli.data_dir.stat().st_mode & 0o777 == 0o700
+    assert cli.tie_file("ben").stat().st_mode & 0o777 == 0o600
+    link.unlink()
+    assert cli.ok("doctor").out.endswith("all 2 ties OK\n")
 
 
 @pytest.mark.usefixtures("two_ties")

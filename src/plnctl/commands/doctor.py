@@ -16,7 +16,10 @@ def doctor(
     json: JsonOption = False,
     fix: Annotated[
         bool,
-        typer.Option("--fix", help="Fold sync tools' conflict copies into their files first."),
+        typer.Option(
+            "--fix",
+            help="First fold sync tools' conflict copies into their files and make files private.",
+        ),
     ] = False,
 ) -> None:
     """Check the files in your data directory for problems.
@@ -36,9 +39,9 @@ def doctor(
     network = network_of(ctx, quiet=json)
     folded = 0
     if fix:
-        folds, result = network.repair()
-        lines.folded(folds, json=json)
-        folded = sum(1 for fold in folds if fold.problem is None)
+        folds, private, result = network.repair()
+        lines.folded(folds, private, json=json)
+        folded = sum(1 for fold in folds if fold.problem is None) + len(private)
     else:
         result = network.checkup()
     if json:
@@ -53,9 +56,9 @@ def doctor(
         changed = "nothing was changed"
         if folded:
             changed = (
-                "the fold above is the only change made"
+                "the change above is the only one made"
                 if folded == 1
-                else f"the {folded} folds above are the only changes made"
+                else f"the {folded} changes above are the only ones made"
             )
         raise ProblemsFoundError(
             f"{len(errors)} {problems} in {in_files} of {result.root}; {changed}"

@@ -466,8 +466,9 @@ class Syncing(NetworkBase):
 
     # -- conflict copies ------------------------------------------------------------
 
-    def repair(self) -> tuple[list[Fold], Checkup]:
-        """`doctor --fix`: fold each sync tool's conflict copy into its file, then check."""
+    def repair(self) -> tuple[list[Fold], list[str], Checkup]:
+        """`doctor --fix`: fold each sync tool's conflict copy into its file, make the
+        files others could read private, then check."""
         from plnctl.copies import conflict_copy
 
         _, problems = self.store.listing()
@@ -478,9 +479,34 @@ class Syncing(NetworkBase):
                 folds = [self._fold(copy) for copy in copies]
                 done = [f.copy for f in folds if f.problem is None]
                 change.message = f"doctor --fix: folded {', '.join(done)}"
+        private = self._made_private()
         from plnctl.checkup import check
 
-        return folds, check(self.store.root)
+        return folds, private, check(self.store.root)
+
+    def _made_private(self) -> list[str]:
+        """Give the data directory mode 700 and its files 600 where others could read
+        them (a file another tool wrote); the names changed. Links are left alone."""
+        import stat
+
+        root = self.store.root
+        changed = []
+        try:
+            entries = [root, *root.iterdir()]
+        except OSError:
+            return []
+        for path in entries:
+            try:
+                st = path.lstat()
+                if stat.S_ISLNK(st.st_mode) or not (stat.S_ISREG(st.st_mode) or path == root):
+                    continue
+                mode = stat.S_IMODE(st.st_mode)
+                if mode & 0o077:
+                    path.chmod(mode & 0o700)
+                    changed.append(path.name if path != root else str(root))
+            except OSError:
+                continue
+        return changed
 
     def _fold(self, copy: ConflictCopy) -> Fold:
         """Fold one copy in with the three-way rules from an empty base (a union of

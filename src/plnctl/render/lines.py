@@ -403,9 +403,9 @@ def undone(commit: Commit) -> None:
     write_lines([f"undid {commit.short}: {commit.message}"])
 
 
-def folded(folds: Sequence[Fold], *, json: bool) -> None:
-    """`doctor --fix`: each conflict copy folded into its file, or why it was kept
-    (on stderr when stdout carries a JSON document)."""
+def folded(folds: Sequence[Fold], private: Sequence[str], *, json: bool) -> None:
+    """`doctor --fix`: each conflict copy folded into its file, or why it was kept, and
+    each file made private (on stderr when stdout carries a JSON document)."""
     from plnctl.conflicts import summary
 
     lines = []
@@ -423,6 +423,7 @@ def folded(folds: Sequence[Fold], *, json: bool) -> None:
             f"(edit {fold.original} to change it)"
             for record in fold.settings_kept
         ]
+    lines += [f"made {name} private (only you can read or change it)" for name in private]
     if json:
         for line in lines:
             say(line)
