@@ -141,8 +141,7 @@ def test_a_copy_of_a_file_that_is_gone_becomes_the_file_and_an_unreadable_copy_s
         f"plnctl: warning: kept {copy.name}: {copy}: not valid TOML: Invalid value"
     )
     assert fixed.err.endswith(
-        f"plnctl: error: 1 problem in 1 file of {data_dir}; the change above is the only one "
-        "made\n"
+        f"plnctl: error: 1 problem in 1 file of {data_dir}; the change above is the only one made\n"
     )
     assert cli.read_tie("ann-lee")["note"] == "theirs"
     assert (data_dir / "_shares.sync-conflict-20251102-123456-ABCDEFG.toml").exists()

@@ -313,3 +313,39 @@ def test_removing_a_label_a_tie_does_not_have_says_when_it_has_none(cli: Cli) ->
         cli.ok("rm", "bob", "--yes")
     err = cli.fails("set", "ann", "--remove-topic", "nope").err
     assert err == "plnctl: error: no topic 'nope' to remove (has: pedagogy)\n"
+
+
+def test_a_broken_file_is_never_stood_in_for_by_another_tie(cli: Cli, ties: Ties) -> None:
+    ties.write("bob-stone", name="Bob Stone", events=[("2025-06-01", "converse")])
+    ties.write("bob-stone-2", name="Bob Stone Jr")
+    broken = cli.tie_file("bob-stone")
+    broken.write_text('schema_version = 1\nname = "Bob Stone\n', encoding="utf-8")
+    before = broken.read_bytes(), cli.tie_file("bob-stone-2").read_bytes()
+    typed = (["show", "bob-stone"], ["checkin", "bob-stone"], ["share", "x", "--with", "bob-stone"])
+    for args in typed:
+        failed = cli.fails(*args)
+        assert failed.err.startswith(f"plnctl: error: {broken}: "), args
+    assert cli.fails("checkin", "bob").err == (
+        "plnctl: error: 'bob' matches bob-stone-2 (Bob Stone Jr) and bob-stone.toml, which cannot "
+        "be read (`plnctl doctor` says why): type the whole slug or name\n"
+    )
+    refused = cli.fails("add", "Bob Stone")
+    assert refused.err == (
+        "plnctl: error: bob-stone.toml cannot be read, and may hold 'Bob Stone' already: fix it "
+        "first (`plnctl doctor` says what is wrong, `plnctl edit bob-stone` opens it)\n"
+    )
+    assert (broken.read_bytes(), cli.tie_file("bob-stone-2").read_bytes()) == before
+    assert not cli.tie_file("bob-stone-3").exists()
+    assert shown(cli, "bob-stone-2") == ("bob-stone-2", "Bob Stone Jr")
+
+
+def test_a_tie_looked_for_in_a_missing_data_dir_says_the_dir_is_missing(
+    cli: Cli, data_dir: Path
+) -> None:
+    missing = data_dir.parent / "dta"
+    failed = cli.fails("--data-dir", str(missing), "show", "ann")
+    assert failed.err == (
+        f"plnctl: error: no tie matches 'ann': {missing} does not exist (check --data-dir and "
+        "PLNCTL_DATA_DIR)\n"
+    )
+    assert not missing.exists()

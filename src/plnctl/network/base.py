@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plnctl.errors import InvalidValueError, TieFileError, UnknownTieError
+from plnctl.errors import AmbiguousTieError, InvalidValueError, TieFileError, UnknownTieError
 from plnctl.store import Store
 
 if TYPE_CHECKING:
@@ -152,7 +152,8 @@ class NetworkBase:
         from plnctl.slug import is_slug
 
         text = query.strip()
-        if is_slug(text) and self.store.exists(text) and not self._numbered(text):
+        own_file = is_slug(text) and self.store.exists(text)
+        if own_file and not self._numbered(text):
             return text
         from plnctl.index.loader import load_heads
 
@@ -161,9 +162,22 @@ class NetworkBase:
             names = {slug: head.name for slug, head in heads.items()}
             return self._confirmed(text, resolve(text, names))
         ties, problems = self.summaries()
+        names = {slug: tie.name for slug, tie in ties}
+        if own_file and text not in names:
+            # The typed slug's own file cannot be read: never another tie in its place;
+            # the command that reads it says what is wrong with it.
+            return text
         try:
-            return self._confirmed(text, resolve(text, {slug: tie.name for slug, tie in ties}))
+            found = resolve(text, names)
+            if problems and found != text and names[found].casefold() != text.casefold():
+                self._no_unreadable_match(text, found, names[found], problems)
+            return self._confirmed(text, found)
         except UnknownTieError as exc:
+            if not self.store.root.exists():
+                raise UnknownTieError(
+                    f"no tie matches {text!r}: {self.store.root} does not exist (check "
+                    "--data-dir and PLNCTL_DATA_DIR)"
+                ) from None
             if not problems:
                 raise
             # The tie may be in a file that cannot be read: say so rather than "no such tie".
@@ -173,6 +187,24 @@ class NetworkBase:
                 f"({', '.join(p.path.name for p in problems[:3])}"
                 f"{', ...' if len(problems) > 3 else ''}): `plnctl doctor` says why"
             ) from None
+
+    @staticmethod
+    def _no_unreadable_match(
+        text: str, found: str, name: str, problems: Sequence[TieFileError]
+    ) -> None:
+        """A prefix that one readable tie and an unreadable file both start with names
+        neither for sure: say so, rather than act on the one that could be read."""
+        from plnctl.names import slugify
+
+        start = slugify(text)
+        unreadable = sorted(
+            p.path.name for p in problems if p.path.name.removesuffix(".toml").startswith(start)
+        )
+        if unreadable:
+            raise AmbiguousTieError(
+                f"{text!r} matches {found} ({name}) and {', '.join(unreadable)}, which cannot be "
+                "read (`plnctl doctor` says why): type the whole slug or name"
+            )
 
     def _numbered(self, slug: str) -> bool:
         """Whether `slug-N` exists: a tie whose name is `slug`, in any case, would have it

@@ -68,13 +68,21 @@ class Tracking(NetworkBase):
         with self._locked(f"add {name}") as change:
             # Under the lock: the tie `via` names may have gone while we waited for it.
             fields["via"] = self.find(via) if via else None
-            for slug, other in self.names().items():
+            names = self.names()
+            for slug, other in names.items():
                 if name_key(other) == key:
                     raise DuplicateTieError(
                         f"{other!r} is already in your network as {slug!r}; "
                         f"use `plnctl checkin {slug}` or `plnctl set {slug}`"
                     )
-            slug = self.store.free_slug(slugify(name))
+            base = slugify(name)
+            if base not in names and self.store.exists(base):
+                # Most likely this very tie, in a file broken since: fix it, never double it.
+                raise DuplicateTieError(
+                    f"{base}.toml cannot be read, and may hold {name!r} already: fix it first "
+                    f"(`plnctl doctor` says what is wrong, `plnctl edit {base}` opens it)"
+                )
+            slug = self.store.free_slug(base)
             change.message = f"add {slug}: {name}"
             self.store.create(slug, fields)
         return slug
