@@ -107,7 +107,8 @@ def test_two_files_claiming_one_tie_are_reported_and_never_merged(cli: Cli) -> N
             "line": None,
             "level": "error",
             "message": "claims the same tie as ann-lee.toml ('Ann Lee'); nothing was merged: "
-            "merge the two files by hand, or rename one of the ties",
+            "`plnctl merge ann ann-lee` folds it in, or `plnctl rename ann NAME` tells the two "
+            "apart",
         },
     ]
     # Commands keep working; the name alone is ambiguous, and says which files.

@@ -350,7 +350,8 @@ def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
             result.add(
                 path,
                 f"claims the same tie as {first.name} ({tie.name!r}); nothing was merged: "
-                "merge the two files by hand, or rename one of the ties",
+                f"`plnctl merge {path.stem} {first.stem}` folds it in, or `plnctl rename "
+                f"{path.stem} NAME` tells the two apart",
             )
         # `share` events carry one id into every tie they went to, on purpose.
         for event in tie.events:
@@ -362,7 +363,8 @@ def _check_across(result: Checkup, ties: list[tuple[Path, str, Tie]]) -> None:
                 result.add(
                     path,
                     f"holds event {event.id!r} that {other.name} also holds: a copy of the "
-                    "same tie? nothing was merged: merge them by hand or delete the copy",
+                    f"same tie? nothing was merged: `plnctl merge {path.stem} {other.stem}` "
+                    "folds it in",
                 )
 
 
