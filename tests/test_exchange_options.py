@@ -146,7 +146,7 @@ def test_export_mastodon_writes_a_follows_file_of_people_with_a_handle(cli: Cli)
         "user@example.com,true,false,\n"
         "user@test.com,true,false,\n"
     )
-    assert result.err == "plnctl: left out 1 tie(s) with no handle\n"
+    assert result.err == "plnctl: left out 1 tie with no handle\n"
 
 
 def test_vcard_export_says_it_left_out_sources(cli: Cli) -> None:

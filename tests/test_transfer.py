@@ -283,7 +283,7 @@ def test_export_opml_to_stdout(cli: Cli) -> None:
     )
     assert result.err == (
         "plnctl: left out 1 people: OPML lists feeds (--kind person exports people with a URL "
-        "instead)\nplnctl: left out 1 tie(s) with no URL: OPML lists feeds by URL\n"
+        "instead)\nplnctl: left out 1 tie with no URL: OPML lists feeds by URL\n"
     )
 
 

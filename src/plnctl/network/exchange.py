@@ -146,7 +146,7 @@ class Exchange(NetworkBase):
         shown = [(s, t) for s, t in sorted(ties, key=lambda p: p[0]) if archived or not t.archived]
         if not archived and len(shown) < len(ties):
             hidden = len(ties) - len(shown)
-            done_notes = [f"left out {hidden} archived tie(s) (--archived includes them)"]
+            done_notes = [f"left out {_ties(hidden)}, archived (--archived includes them)"]
         else:
             done_notes = []
         word = kind or DEFAULT_KIND.get(fmt)
@@ -162,7 +162,7 @@ class Exchange(NetworkBase):
             attribute, why = NEEDS[fmt]
             without = sum(1 for _, t in chosen if not getattr(t, attribute))
             if without:
-                done.notes.append(f"left out {without} tie(s) with no {why}")
+                done.notes.append(f"left out {_ties(without)} with no {why}")
                 done.count -= without
         if fmt == "opml":
             done.text = opml.dump(
@@ -225,3 +225,7 @@ def _require_complete(problems: Problems) -> None:
             f"cannot back up: {first.path} is unreadable ({first.problem}){more}; "
             "fix it first, or copy the data directory as it is"
         )
+
+
+def _ties(count: int) -> str:
+    return "1 tie" if count == 1 else f"{count} ties"

@@ -124,9 +124,9 @@ def spread(plan: Sequence[Placement], over: int, *, dry_run: bool) -> None:
     write_lines(lines)
     moved = sum(1 for p in plan if p.until)
     if dry_run:
-        say(f"dry run: would spread {len(plan)} ties over {over} days; nothing was changed")
+        say(f"dry run: would spread {_ties(len(plan))} over {over} days; nothing was changed")
     else:
-        say(f"spread {len(plan)} ties over {over} days ({moved} snoozed)")
+        say(f"spread {_ties(len(plan))} over {over} days ({moved} snoozed)")
 
 
 VERBS = {
@@ -220,7 +220,7 @@ def exported(count: int, output: Path | None, notes: Sequence[str]) -> None:
     for note in notes:
         say(note)
     if output is not None:
-        say(f"wrote {count} tie(s) to {output}")
+        say(f"wrote {_ties(count)} to {output}")
 
 
 def mapped(count: int, output: Path) -> None:
@@ -429,3 +429,7 @@ def folded(folds: Sequence[Fold], private: Sequence[str], *, json: bool) -> None
             say(line)
     else:
         write_lines(lines)
+
+
+def _ties(count: int) -> str:
+    return "1 tie" if count == 1 else f"{count} ties"
