@@ -247,3 +247,19 @@ def test_doctor_is_documented(cli: Cli) -> None:
     assert "`plnctl doctor`" in readme
     assert "docs/data-safety.md" in readme
     assert (root / "docs" / "data-safety.md").exists()
+
+
+def test_an_event_dated_after_today_is_a_note(cli: Cli, ties: Ties) -> None:
+    ties.write("ann-lee", events=[("2025-06-01", "read"), ("2031-01-01", "converse")])
+    result = cli.ok("doctor")
+    event = cli.read_tie("ann-lee")["events"][1]["id"]
+    assert result.out == (
+        f"{cli.tie_file('ann-lee')}:{_line(cli, 'date = 2031-01-01')}: note: event {event!r} "
+        "is dated 2031-01-01, after today: review, show and stats leave it out until then "
+        "(a typo in the date?)\n1 tie OK\n"
+    )
+
+
+def _line(cli: Cli, text: str) -> int:
+    lines = cli.tie_file("ann-lee").read_text(encoding="utf-8").splitlines()
+    return lines.index(text) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -54,6 +55,8 @@ class Checkup:
     root: Path
     ties: int = 0
     findings: list[Finding] = field(default_factory=list)
+    # Events after this day are noted: review, show and stats leave them out until then.
+    today: dt.date | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -65,11 +68,11 @@ class Checkup:
         self.findings.append(Finding(path, message, line, level))
 
 
-def check(root: Path, progress: Progress | None = None) -> Checkup:
+def check(root: Path, progress: Progress | None = None, today: dt.date | None = None) -> Checkup:
     """Read every file under `root` without changing any, and collect what is wrong."""
     from plnctl.progress import counted
 
-    result = Checkup(root)
+    result = Checkup(root, today=today)
     if not root.exists():
         if root.is_symlink():
             result.add(root, "the data directory is a symbolic link to nothing")
@@ -282,6 +285,14 @@ def _check_tie(result: Checkup, path: Path) -> Tie | None:
             )
         else:
             seen[event.id] = index
+        if result.today is not None and event.date > result.today:
+            result.add(
+                path,
+                f"event {event.id!r} is dated {event.date.isoformat()}, after today: review, "
+                "show and stats leave it out until then (a typo in the date?)",
+                line_of(text, ["events", index, "date"]),
+                level="note",
+            )
     _check_conflicts(result, path, tie.model_extra or {}, text)
     _check_file_name(result, path, tie)
     return tie

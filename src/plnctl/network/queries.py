@@ -190,7 +190,7 @@ class Queries(Expertise):
         """Every file of the data directory checked; nothing is changed."""
         from plnctl.checkup import check
 
-        return check(self.store.root, self.on_progress)
+        return check(self.store.root, self.on_progress, self.today)
 
 
 def _text_or_none(value: object) -> str | None:

@@ -482,7 +482,7 @@ class Syncing(NetworkBase):
         private = self._made_private()
         from plnctl.checkup import check
 
-        return folds, private, check(self.store.root)
+        return folds, private, check(self.store.root, today=self.today)
 
     def _made_private(self) -> list[str]:
         """Give the data directory mode 700 and its files 600 where others could read
