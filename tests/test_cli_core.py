@@ -539,3 +539,21 @@ def test_a_global_option_after_the_command_says_where_it_goes(
         f"plnctl --data-dir DIR {command} ...\n"
     )
     assert "goes before" not in cli.fails("list", "--bogus", code=2).err
+
+
+def test_set_to_what_a_tie_already_says_changes_nothing(cli: Cli, ties: Ties) -> None:
+    ties.write("ann-lee", every=14, events=[("2025-06-01", "read")])
+    cli.ok("list")  # the index vouches for the file: the quick way
+    path = cli.tie_file("ann-lee")
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    for args in (["--every", "14"], ["--url", ""], ["--remove-tag", "x", "--every", "14"]):
+        same = cli("set", "ann-lee", *args)
+        if same.code == 0:
+            assert same.out == ""
+            assert same.err == "plnctl: ann-lee (Ann Lee) already says that; nothing changed\n"
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    (cli.data_dir.parent / "cache").rename(cli.data_dir.parent / "cache-gone")  # the model's way
+    assert cli.ok("set", "ann", "--every", "14").err.endswith("nothing changed\n")
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert cli.ok("set", "ann", "--every", "21").out == "updated ann-lee (Ann Lee)\n"
+    assert cli.read_tie("ann-lee")["every"] == 21

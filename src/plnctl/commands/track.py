@@ -262,4 +262,4 @@ def set_(
     )
     network = network_of(ctx)
     slug = network.find(tie)
-    lines.updated(slug, network.change(slug, changes))
+    lines.updated(slug, *network.change(slug, changes))

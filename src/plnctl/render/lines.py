@@ -48,8 +48,11 @@ def shared(record: ShareRecord) -> None:
     write_lines([f"shared {record.words()} on {record.date.isoformat()}"])
 
 
-def updated(slug: str, tie: TieData) -> None:
-    write_lines([f"updated {slug} ({tie.name})"])
+def updated(slug: str, tie: TieData, changed: bool = True) -> None:
+    if changed:
+        write_lines([f"updated {slug} ({tie.name})"])
+    else:
+        say(f"{slug} ({tie.name}) already says that; nothing changed")
 
 
 def edited(slug: str, tie: Tie | None) -> None:
