@@ -785,3 +785,32 @@ def test_a_tie_both_devices_added_is_private_after_the_merge(cli: Cli, tmp_path:
     for device in (one, two):
         assert all(p.stat().st_mode & 0o077 == 0 for p in device.root.glob("*.toml"))
         device.ok("doctor")
+
+
+def test_a_remote_branch_plnctl_does_not_sync_is_a_warning_until_brought_in(
+    cli: Cli, tmp_path: Path
+) -> None:
+    remote = bare_remote(tmp_path / "remote.git")
+    one, two = Device(cli, tmp_path / "one"), Device(cli, tmp_path / "two")
+    one.ok("add", "Ann Lee")
+    one.ok("sync", "init", str(remote))
+    one.ok("sync")
+    two.ok("sync", "init", "--clone", str(remote))
+    two.git("checkout", "-q", "-b", "master")  # set up by hand, on another branch
+    two.ok("add", "Ben Okafor")
+    two.git("push", "-q", "-u", "origin", "master")
+    warned = one.ok("sync")
+    assert warned.err == (
+        "plnctl: warning: origin also has master, which plnctl does not sync (it syncs main): "
+        "a device that syncs there never meets this one; see docs/sync.md, 'When something "
+        "goes wrong'\n"
+    )
+    assert not (one.root / "ben-okafor.toml").exists()
+    # What docs/sync.md says to do, on the device that syncs master:
+    two.git("checkout", "-q", "-B", "main")
+    two.ok("sync")
+    two.git("push", "-q", "origin", "--delete", "master")
+    assert one.ok("sync").err == ""
+    assert (one.root / "ben-okafor.toml").exists()
+    two.ok("sync")
+    assert one.files() == two.files()

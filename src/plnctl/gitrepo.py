@@ -224,6 +224,11 @@ class GitRepo:
     def remotes(self) -> list[str]:
         return self.run("remote").stdout.split()
 
+    def remote_branches(self, remote: str) -> list[str]:
+        """The branches the last fetch saw on `remote`, sorted (`HEAD` left out)."""
+        out = self.run("for-each-ref", "--format=%(refname:lstrip=3)", f"refs/remotes/{remote}")
+        return sorted(b for b in out.stdout.split() if b != "HEAD")
+
     def config(self, key: str) -> str | None:
         done = self.run("config", "--local", "--get", key, check=False)
         return done.stdout.strip() if done.returncode == 0 else None

@@ -61,6 +61,8 @@ class SyncReport:
     settings_kept: list[dict[str, Any]] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # files received that doctor rejects
     pushed: int = 0
+    # The remote's other branches: a device syncing to one of them never meets this one.
+    other_branches: list[str] = field(default_factory=list)
 
 
 class SyncStopped(SyncError):
@@ -163,8 +165,7 @@ class Syncing(NetworkBase):
         git's default: two devices set up before either pushed meet on one branch."""
         if repo.has_commits():
             return
-        out = repo.run("for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin")
-        branches = [b for b in out.stdout.split() if b != "HEAD"]
+        branches = repo.remote_branches("origin")
         chosen: str | None = next((b for b in ("main", "master") if b in branches), None)
         if chosen is None and len(branches) == 1:
             chosen = branches[0]
@@ -283,7 +284,7 @@ class Syncing(NetworkBase):
 
     def _fetch(self, repo: GitRepo, report: SyncReport) -> None:
         assert report.remote is not None
-        done = repo.run("fetch", "-q", report.remote, check=False)
+        done = repo.run("fetch", "-q", "--prune", report.remote, check=False)
         if done.returncode != 0:
             waiting = self._unpushed(repo, report)
             raise SyncStopped(
@@ -292,6 +293,8 @@ class Syncing(NetworkBase):
                 "when it can be reached",
                 report,
             )
+        others = repo.remote_branches(report.remote)
+        report.other_branches = [b for b in others if b != report.branch]
 
     def _unpushed(self, repo: GitRepo, report: SyncReport) -> str:
         if not repo.has_commits():

@@ -382,6 +382,13 @@ def synced(report: SyncReport, *, finished: bool) -> None:
         "to change it)"
         for record in report.settings_kept
     ]
+    if report.other_branches:
+        branches = ", ".join(report.other_branches)
+        warn(
+            f"{report.remote} also has {branches}, which plnctl does not sync (it syncs "
+            f"{report.branch}): a device that syncs there never meets this one; see "
+            "docs/sync.md, 'When something goes wrong'"
+        )
     if report.broken:
         warn(
             f"received {', '.join(report.broken)}, which plnctl cannot use as it is: skipped "
