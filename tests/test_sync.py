@@ -768,13 +768,19 @@ def test_a_device_cloned_before_the_first_push_syncs_on_the_same_branch(
     assert one.files() == two.files()
 
 
-def test_a_tie_both_devices_added_is_private_after_the_merge(cli: Cli, tmp_path: Path) -> None:
+def synced_pair(cli: Cli, tmp_path: Path) -> tuple[Device, Device]:
+    """Two fresh devices: `one` with Ann Lee, synced, and `two` cloned from it."""
     remote = bare_remote(tmp_path / "remote.git")
     one, two = Device(cli, tmp_path / "one"), Device(cli, tmp_path / "two")
     one.ok("add", "Ann Lee")
     one.ok("sync", "init", str(remote))
     one.ok("sync")
     two.ok("sync", "init", "--clone", str(remote))
+    return one, two
+
+
+def test_a_tie_both_devices_added_is_private_after_the_merge(cli: Cli, tmp_path: Path) -> None:
+    one, two = synced_pair(cli, tmp_path)
     two.ok("add", "Zoe Park")  # so that the two devices' commits differ
     two.ok("add", "Gus Ray")
     one.ok("add", "Gus Ray")
@@ -790,12 +796,7 @@ def test_a_tie_both_devices_added_is_private_after_the_merge(cli: Cli, tmp_path:
 def test_a_remote_branch_plnctl_does_not_sync_is_a_warning_until_brought_in(
     cli: Cli, tmp_path: Path
 ) -> None:
-    remote = bare_remote(tmp_path / "remote.git")
-    one, two = Device(cli, tmp_path / "one"), Device(cli, tmp_path / "two")
-    one.ok("add", "Ann Lee")
-    one.ok("sync", "init", str(remote))
-    one.ok("sync")
-    two.ok("sync", "init", "--clone", str(remote))
+    one, two = synced_pair(cli, tmp_path)
     two.git("checkout", "-q", "-b", "master")  # set up by hand, on another branch
     two.ok("add", "Ben Okafor")
     two.git("push", "-q", "-u", "origin", "master")
