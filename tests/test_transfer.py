@@ -551,6 +551,14 @@ def test_a_backup_is_made_valid_before_it_is_written_and_says_what_it_dropped(
             '{"name": "A", "x": ' + "[" * 900 + "]" * 900 + "}}]}",
             "nests values more than 64 levels deep; plnctl reads at most 64",
         ),
+        (  # a published profile card is read with the same guards
+            '{"format": "plnctl-profile", "version": 1, "name": "A", "x": ' + "9" * 5000 + "}",
+            "holds a number of more than 4,300 digits, which no plnctl file can hold",
+        ),
+        (
+            '{"format": "plnctl-profile", "version": 1, "x": ' + "[" * 900 + "]" * 900 + "}",
+            "nests values more than 64 levels deep; plnctl reads at most 64",
+        ),
     ],
 )
 def test_a_hostile_backup_is_one_clear_line(

@@ -8,10 +8,17 @@ to a person you have by name, filling in only what you left empty.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from plnctl.formats import FormatError, Incoming, Parsed, decode_text, first_error
+from plnctl.formats import (
+    FormatError,
+    Incoming,
+    Parsed,
+    check_size,
+    decode_text,
+    first_error,
+    load_json,
+)
 
 
 def sniff(data: bytes) -> bool:
@@ -35,13 +42,8 @@ def parse(data: bytes, what: str = "the profile") -> Parsed:
     from plnctl.profile import CARD_FORMAT, CARD_VERSION
     from plnctl.text import unique_labels
 
-    text = decode_text(data, what)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{what} is not JSON (line {exc.lineno}): {exc.msg}") from None
-    except RecursionError:
-        raise FormatError(f"{what} nests values too deeply to read") from None
+    check_size(data, what)
+    doc = load_json(decode_text(data, what), what)
     if not is_card(doc):
         raise FormatError(
             f'{what} is not a published plnctl profile (no "format": "{CARD_FORMAT}")'
