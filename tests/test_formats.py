@@ -431,3 +431,18 @@ def test_merge_never_archives_or_snoozes() -> None:
     theirs = Tie(name="Ann", archived=True, snoozed_until=TODAY, pin="strong")
     assert fold_into(mine, theirs).changed == ["pin"]
     assert (mine.archived, mine.snoozed_until, mine.pin) == (False, None, "strong")
+
+
+def test_a_vcard_note_is_said_once_however_often_its_value_is_read() -> None:
+    from plnctl.formats import vcard
+
+    parsed = vcard.parse(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:a@example.org\r\nEMAIL;TYPE=PREF:b@example.org\r\n"
+        b"TEL;CHARSET=utf-8:+1 \xff\r\nEND:VCARD\r\n"
+    )
+    assert parsed.warnings == [
+        "card 1 (b@example.org): no FN or N; named by its e-mail address",
+        "card 1 (b@example.org): kept 1 of 2 e-mail addresses (b@example.org)",
+        "card 1 (b@example.org): TEL is not valid utf-8; the bad bytes became \ufffd",
+    ]
+    assert parsed.records[0].tie.email == "b@example.org"

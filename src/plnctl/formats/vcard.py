@@ -67,6 +67,8 @@ USED = frozenset(
 )
 # Address books' own bookkeeping, which says nothing about the person: not reported.
 INTERNAL = frozenset(["X-ABUID", "X-ABADR", "X-MOZILLA-HTML", "X-RADICALE-NAME", "X-MS-OL-DESIGN"])
+# What is not reported as left out.
+_ACCOUNTED = USED | INTERNAL
 # Binary properties: their values are skipped, never decoded or kept.
 BINARY = frozenset(["PHOTO", "LOGO", "SOUND", "KEY"])
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
@@ -234,12 +236,12 @@ def _binary(prop: Prop) -> bool:
 
 def _unfinished(card: Card, parsed: Parsed, why: str) -> None:
     fn = next((p for p in card.props if p.name == "FN"), None)
-    name = _decode(fn, card, []).strip() if fn is not None else ""
+    name = _decode(fn, []).strip() if fn is not None else ""
     where = f"card {card.number}" + (f" ({name})" if name else "") + f", line {card.line}"
     parsed.skipped.append((where, f"broken card: {why}; skipped, the others are imported"))
 
 
-def _decode(prop: Prop, card: Card, notes: list[str]) -> str:
+def _decode(prop: Prop, notes: list[str]) -> str:
     """The property's value as text: quoted-printable undone, in its charset, escapes kept."""
     raw = prop.raw
     encoding = [v.upper() for v in prop.params.get("ENCODING", []) + prop.params.get("", [])]
@@ -294,9 +296,14 @@ class _Reader:
     def __init__(self, card: Card) -> None:
         self.card = card
         self.notes: list[str] = []
+        # Each value is decoded, and each choice made, once: a note is said once.
+        self._raw: dict[int, str] = {}
+        self._chosen: dict[str, str | None] = {}
 
     def raw(self, prop: Prop) -> str:
-        return _decode(prop, self.card, self.notes)
+        if id(prop) not in self._raw:
+            self._raw[id(prop)] = _decode(prop, self.notes)
+        return self._raw[id(prop)]
 
     def text(self, prop: Prop) -> str:
         return _unescape(self.raw(prop), self.card.version).replace("\r\n", "\n").strip()
@@ -313,14 +320,20 @@ class _Reader:
 
     def chosen(self, name: str, what: str) -> str | None:
         """The preferred value of `name`, else the first; a note when others are left out."""
-        props = [p for p in self.card.all(name) if self.text(p)]
+        if name not in self._chosen:
+            self._chosen[name] = self._choose(name, what)
+        return self._chosen[name]
+
+    def _choose(self, name: str, what: str) -> str | None:
+        texts = {id(p): self.text(p) for p in self.card.all(name)}
+        props = [p for p in self.card.all(name) if texts[id(p)]]
         if not props:
             return None
-        chosen = next((p for p in props if p.preferred()), props[0])
-        values = {self.text(p) for p in props}
+        chosen = texts[id(next((p for p in props if p.preferred()), props[0]))]
+        values = {texts[id(p)] for p in props}
         if len(values) > 1:
-            self.notes.append(f"kept 1 of {len(values)} {what} ({self.text(chosen)})")
-        return self.text(chosen)
+            self.notes.append(f"kept 1 of {len(values)} {what} ({chosen})")
+        return chosen
 
 
 def _name(r: _Reader) -> tuple[str, str | None]:
@@ -442,7 +455,7 @@ def parse(data: bytes, what: str = "the vCard file") -> Parsed:
         if not name:
             parsed.skipped.append((where, "no name (FN, N, ORG or EMAIL)"))
             continue
-        left_out.update({p.name for p in card.props if p.name not in USED | INTERNAL})
+        left_out.update({p.name for p in card.props if p.name not in _ACCOUNTED})
         try:
             tie = _tie(r, name)
         except ValidationError as exc:
