@@ -273,21 +273,22 @@ def parse(
         if not layout.header:
             rows = _rows(text, delimiter)
         used: set[str] = set()
+        unused = set(layout.unused)  # looked up for every cell
         for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
             for header, cell in zip(first[1], row, strict=False):
-                if cell.strip() and header in layout.unused:
+                if cell.strip() and header in unused:
                     used.add(header)
             record = _record(row, layout, line, what, parsed, linkedin=linkedin)
             if record is not None:
                 parsed.records.append(record)
     except csv.Error as exc:
         raise FormatError(f"{what}: not valid CSV: {exc}") from None
-    unused = [h for h in layout.unused if h in used]
-    if unused:
+    left = [h for h in layout.unused if h in used]
+    if left:
         parsed.warnings.append(
-            f"not imported: column(s) {', '.join(unused)} (`--map COLUMN=field` imports one)"
+            f"not imported: column(s) {', '.join(left)} (`--map COLUMN=field` imports one)"
         )
     return parsed
 

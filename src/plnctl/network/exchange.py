@@ -154,11 +154,7 @@ class Exchange(NetworkBase):
         if kind is None and word is not None and len(chosen) < len(shown):
             done_notes.append(f"left out {len(shown) - len(chosen)} {LEFT_OUT[fmt]}")
         done = Exported("", len(chosen), notes=done_notes, problems=problems)
-        needs = {
-            "opml": ("url", "a URL: OPML lists feeds by URL"),
-            "mastodon": ("handle", "a handle"),
-        }
-        if fmt in needs:
+        if fmt in NEEDS:
             attribute, why = NEEDS[fmt]
             without = sum(1 for _, t in chosen if not getattr(t, attribute))
             if without:
