@@ -621,3 +621,29 @@ def test_a_failure_part_way_says_how_far_the_import_got(
     assert not list(data_dir.glob(".*.tmp"))
     again = cli.ok("import", fixture("thunderbird.opml"))
     assert again.out.splitlines()[-1] == "2 added, 0 updated, 2 skipped"
+
+
+def test_an_import_never_writes_a_file_plnctl_would_refuse_to_read(
+    cli: Cli, data_dir: Path, tmp_path: Path
+) -> None:
+    deep: dict[str, object] = {"v": 1}
+    for _ in range(40):
+        deep = {"k": deep}
+    backup = tmp_path / "deep.json"
+    backup.write_text(
+        json.dumps(
+            {
+                "format": "plnctl-backup",
+                "version": 1,
+                "ties": [{"slug": "a", "tie": {"schema_version": 1, "name": "A", "deep": deep}}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    refused = cli.fails("import", str(backup))
+    assert refused.err == (
+        f"plnctl: error: cannot write {data_dir / 'a.toml'}: it would be past plnctl's limits "
+        "for a file (a key or table name of more than 16 parts); nothing was changed "
+        "(plnctl's limits for a file are in docs/data-safety.md)\n"
+    )
+    assert not list(data_dir.glob("*.toml"))

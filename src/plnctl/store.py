@@ -442,6 +442,7 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._written: list[Path] | None = None
+        self._written_set: set[Path] = set()
 
     # -- paths -------------------------------------------------------------
 
@@ -603,14 +604,17 @@ class Store:
     def recording(self) -> Iterator[list[Path]]:
         """The files written or deleted while it lasts, each once, in order: what a
         change's commit holds, so no command has to list them itself."""
-        outer, self._written = self._written, []
+        outer = self._written, self._written_set
+        self._written, self._written_set = [], set()
         try:
             yield self._written
         finally:
-            self._written = outer
+            self._written, self._written_set = outer
 
     def _wrote(self, path: Path) -> None:
-        if self._written is not None and path not in self._written:
+        # A set beside the list: an import records 20,000 files, each looked up once.
+        if self._written is not None and path not in self._written_set:
+            self._written_set.add(path)
             self._written.append(path)
 
     def write_many(self, writes: Sequence[tuple[str, Tie, bool]]) -> None:
@@ -630,11 +634,13 @@ class Store:
         try:
             for slug, tie, is_new in writes:
                 path = self.path_for(slug)
-                if is_new and path.exists():
+                if is_new and self.exists(slug):
                     from plnctl.errors import DuplicateTieError
 
                     raise DuplicateTieError(f"a tie with slug {slug!r} already exists")
-                staged.append((slug, _stage(path, dump_tie(tie), sync=not bulk)))
+                data = dump_tie(tie)
+                check_writable(path, data)
+                staged.append((slug, _stage(path, data, sync=not bulk)))
             if bulk:
                 os.sync()
         except OSError as exc:
