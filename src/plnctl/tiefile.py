@@ -61,18 +61,18 @@ def new_event(
 def vouched(store: Store, slug: str, raw: bytes) -> Record | None:
     """The index's record of the tie, when it was made from exactly this content."""
     from plnctl.index.fileformat import read_entry
-    from plnctl.index.loader import identity_of
+    from plnctl.index.loader import content_digest, identity_of
     from plnctl.index.location import index_path
-    from plnctl.index.records import Record
+    from plnctl.index.records import checked
 
     entry = read_entry(index_path(store.root), identity_of(store), slug)
     if entry is None or len(entry) != 3:
         return None
-    if entry[1] != _digest(raw):
+    if entry[1] != content_digest(raw):
         return None
     try:
-        return Record._make(entry[2])
-    except TypeError:
+        return checked(entry[2])  # a record of the wrong shape is no record: read the file
+    except (TypeError, ValueError, IndexError):
         return None
 
 
@@ -87,16 +87,6 @@ def summary_after(record: Record, event: NewEvent) -> TieSummary:
     summary.kinds = f"{summary.kinds}|{event['kind']}" if summary.kinds else event["kind"]
     summary.snoozed_until = None
     return summary
-
-
-def _digest(raw: bytes) -> bytes:
-    """The index's content digest (index/loader.py), without loading OpenSSL for it."""
-    try:
-        from _blake2 import blake2b  # what hashlib.blake2b is, in CPython
-    except ImportError:  # pragma: no cover - another Python
-        from hashlib import blake2b
-
-    return blake2b(raw, digest_size=16).digest()
 
 
 def rewritten(

@@ -275,7 +275,7 @@ _TIE_KINDS = frozenset(TIE_KINDS)
 _PINS = frozenset((*PINS, None))
 
 
-def _checked(raw: tuple[Any, ...]) -> Record:
+def checked(raw: tuple[Any, ...]) -> Record:
     """`raw` as a Record if it could have come from `record_of`, else TypeError.
 
     The index lives in a directory only its owner can write, but it is a cache, never
@@ -298,7 +298,7 @@ def _checked(raw: tuple[Any, ...]) -> Record:
 
 def summary_of(raw: tuple[Any, ...]) -> TieSummary:
     """A summary from an index record; a tuple of the wrong shape raises TypeError."""
-    r = _checked(raw)
+    r = checked(raw)
     return TieSummary(
         name=r.name,
         kind=r.kind,
