@@ -186,15 +186,16 @@ def settle(
     recorded: dict[str, Recorded] = {}
     # Renamed on both devices, differently: two new files, each the whole tie. (A tie
     # merged into two other ties is in two ties that were already there: nothing to say.)
-    done.split = [
-        (old, here, there)
-        for old, here in ours_moves.items()
-        if (there := their_moves.get(old, here)) != here
-        and base is not None
-        and all(
-            (store.root / new).is_file() and repo.blob(base, new) is None for new in (here, there)
-        )
-    ]
+    if base is not None:
+        done.split = [
+            (old, here, there)
+            for old, here in ours_moves.items()
+            if (there := their_moves.get(old, here)) != here
+            and all(
+                (store.root / new).is_file() and repo.blob(base, new) is None
+                for new in (here, there)
+            )
+        ]
     for xy, path in _unmerged(repo):
         if xy not in ("UD", "DU") or base is None:
             done.unresolved.append(path)

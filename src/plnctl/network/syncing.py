@@ -128,8 +128,7 @@ class Syncing(NetworkBase):
                 raise SyncError(f"cannot set up sync: {repo.blocked()}")
             self._adopt_branch(repo)
             # A clone's files (and the directory `git clone` made) are yours alone.
-            self._private(p.name for p in root.iterdir())
-            root.chmod(0o700)
+            self._private([root, *root.iterdir()])
             done.driver = self._register_driver(repo, driver)
             for name, lines in (ATTRIBUTES, IGNORED):
                 if self._ensure_lines(root / name, lines):
@@ -317,9 +316,10 @@ class Syncing(NetworkBase):
         if head is None or base == head:
             repo.run("merge", "-q", "--ff-only", theirs)
             report.received += incoming
-            report.changed += self._changed(repo, head, theirs)
-            self._private(report.changed)
-            self._check_received(report)
+            new = self._changed(repo, head, theirs)
+            self._took(report, new)
+            self._received(new)
+            self._check_received(report, new)
             return
         merge = ["merge", "-q", *MERGE_STRATEGY, "--no-ff", "--no-commit"]
         done = repo.run(*merge, "--allow-unrelated-histories", theirs, check=False)
@@ -342,35 +342,54 @@ class Syncing(NetworkBase):
         repo.run("add", "-A")
         repo.run("commit", "-q", "-m", f"sync: merge {report.remote}/{report.branch}")
         report.received += incoming
-        report.changed += self._changed(repo, head, "HEAD")
+        new = self._changed(repo, head, "HEAD")
+        self._took(report, new)
         # Git may have written any file the two sides had differently, even where the
         # merge came out as this side had it (a file both added): each gets mode 600.
-        self._private({*report.changed, *self._changed(repo, head, theirs)})
-        report.recorded += _records_added(repo, head, report.changed)
+        self._received({*new, *self._changed(repo, head, theirs)})
+        report.recorded += _records_added(repo, head, new)
         report.settings_kept += _settings_kept(repo, base, head, theirs)
-        self._check_received(report)
+        self._check_received(report, new)
 
-    def _check_received(self, report: SyncReport) -> None:
+    @staticmethod
+    def _took(report: SyncReport, new: list[str]) -> None:
+        """Add what this merge changed to what earlier tries (a push that lost a race)
+        changed, each file once."""
+        report.changed = list(dict.fromkeys([*report.changed, *new]))
+
+    def _check_received(self, report: SyncReport, new: list[str]) -> None:
         """Name the files that came in broken (committed by hand elsewhere): plnctl
         skips them until they are fixed, and `plnctl doctor` says why."""
         from plnctl.checkup import check_files
 
-        found = check_files(self.store.root, report.changed).errors
+        found = check_files(self.store.root, new).errors
         report.broken = sorted({f.path.name for f in found} | set(report.broken))
 
-    def _private(self, names: Iterable[str]) -> None:
-        """Files git wrote get the mode plnctl gives its own (600): personal data.
-        Git keeps no permissions but the executable bit, so no change shows."""
+    def _private(self, paths: Iterable[Path]) -> list[str]:
+        """Give each regular file the mode plnctl gives its own (600), and the data
+        directory 700, where others could read them: personal data. Git keeps no
+        permissions but the executable bit, and other tools use the umask. Links are
+        left alone. Returns the names changed (the directory's whole path)."""
         import stat
 
-        for name in names:
-            path = self.store.root / name
+        root = self.store.root
+        changed = []
+        for path in paths:
             try:
-                mode = stat.S_IMODE(path.lstat().st_mode)
-                if path.is_file() and not path.is_symlink() and mode & 0o077:
+                st = path.lstat()
+                if stat.S_ISLNK(st.st_mode) or not (stat.S_ISREG(st.st_mode) or path == root):
+                    continue
+                mode = stat.S_IMODE(st.st_mode)
+                if mode & 0o077:
                     path.chmod(mode & 0o700)
+                    changed.append(str(root) if path == root else path.name)
             except OSError:
                 continue
+        return changed
+
+    def _received(self, names: Iterable[str]) -> None:
+        """The files git wrote, made private."""
+        self._private(self.store.root / name for name in names)
 
     def _changed(self, repo: GitRepo, before: str | None, after: str) -> list[str]:
         if before is None:
@@ -438,7 +457,7 @@ class Syncing(NetworkBase):
                 raise SyncError("the history changed meanwhile; nothing was undone")
             repo.run("revert", *MERGE_STRATEGY, "--no-commit", last.hash)
             repo.run("commit", "-q", "-m", stamped(f"undo {last.message}"))
-            self._private(last.files)
+            self._received(last.files)
         return last
 
     def _undoable(self, repo: GitRepo) -> Commit:
@@ -482,41 +501,19 @@ class Syncing(NetworkBase):
                 folds = [self._fold(copy) for copy in copies]
                 done = [f.copy for f in folds if f.problem is None]
                 change.message = f"doctor --fix: folded {', '.join(done)}"
-        private = self._made_private()
+        root = self.store.root
+        private = self._private([root, *root.iterdir()]) if root.is_dir() else []
         from plnctl.checkup import check
 
         return folds, private, check(self.store.root, today=self.today)
 
-    def _made_private(self) -> list[str]:
-        """Give the data directory mode 700 and its files 600 where others could read
-        them (a file another tool wrote); the names changed. Links are left alone."""
-        import stat
-
-        root = self.store.root
-        changed = []
-        try:
-            entries = [root, *root.iterdir()]
-        except OSError:
-            return []
-        for path in entries:
-            try:
-                st = path.lstat()
-                if stat.S_ISLNK(st.st_mode) or not (stat.S_ISREG(st.st_mode) or path == root):
-                    continue
-                mode = stat.S_IMODE(st.st_mode)
-                if mode & 0o077:
-                    path.chmod(mode & 0o700)
-                    changed.append(path.name if path != root else str(root))
-            except OSError:
-                continue
-        return changed
-
     def _fold(self, copy: ConflictCopy) -> Fold:
         """Fold one copy in with the three-way rules from an empty base (a union of
         events, differing fields recorded); the copy goes only once the file is saved."""
-        from plnctl.store import TIE_SUFFIX, load_toml, parse_tie
+        from plnctl.store import load_toml, parse_tie
         from plnctl.threeway import SETTINGS_NAME, UnmergeableError, file_kind, merge_bytes
 
+        kind = file_kind(copy.original)  # a copy's original is always a `.toml` file
         fold = Fold(copy.name, copy.original)
         source = self.store.root / copy.name
         target = self.store.root / copy.original
@@ -527,7 +524,7 @@ class Syncing(NetworkBase):
                 if raw is not None:
                     load_toml(path, raw)  # which file is unreadable, named as it is
             merged = merge_bytes(copy.original, None, ours or theirs, theirs, today=self.today)
-            if file_kind(copy.original) == "tie" and copy.original.endswith(TIE_SUFFIX):
+            if kind == "tie":
                 parse_tie(target, merged)
         except (UnmergeableError, TieFileError) as exc:
             fold.problem = exc.message
@@ -536,7 +533,7 @@ class Syncing(NetworkBase):
             fold.problem = f"{source}: {exc.strerror or exc}"
             return fold
         fold.added, fold.recorded = _grown(ours, merged, copy.original)
-        if file_kind(copy.original) == SETTINGS_NAME and ours is not None:
+        if kind == SETTINGS_NAME and ours is not None:
             mine = _table(ours, copy.original)
             fold.added = len(_leaves(_table(merged, copy.original)) - _leaves(mine))
             fold.settings_kept = _settings_not_taken(None, mine, _table(theirs, copy.original))
