@@ -622,3 +622,15 @@ def test_who_knows_is_a_total_order_whatever_order_the_ties_come_in(
     assert (again.ties, again.learners) == (found.ties, found.learners)
     keys = [(-k.engagement, STATUS_ORDER[k.status], k.name.casefold(), k.slug) for k in found.ties]
     assert all(a < b for a, b in itertools.pairwise(keys))
+
+
+def test_a_learning_tie_is_derived_as_review_derives_it() -> None:
+    """A cadence with no events yet counts from the day the tie was added."""
+    from plnctl.ties import derive
+
+    added = AS_OF - dt.timedelta(days=30)
+    tie = learning_tie(
+        "ann", "Ann", "person", (), (), None, False, (), AS_OF, S, every=7, added=added
+    )
+    assert tie.derived == derive([], AS_OF, S, every=7, added=added)
+    assert tie.derived.band != derive([], AS_OF, S, every=7).band

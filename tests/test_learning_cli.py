@@ -360,6 +360,9 @@ def test_review_lists_goal_holes_the_next_rung_and_promising_ties(cli: Cli, ties
     out = cli.ok("review").out
     assert "Goals with holes (1)" in out and "Ready for the next rung (1)" in out
     assert "      plnctl checkin reader --kind comment" in out
+    assert "    listening: 8 events in the last 180 days, all reading\n" in out
+    (cli.data_dir / "_settings.toml").write_text("rung_window_days = 120\n", encoding="utf-8")
+    assert "    listening: 8 events in the last 120 days, all reading\n" in cli.ok("review").out
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])

@@ -54,11 +54,13 @@ def learning_tie(
     settings: Settings,
     every: int | None = None,
     pin: str | None = None,
+    added: dt.date | None = None,
 ) -> LearningTie:
-    """A LearningTie with its Derived computed here, for callers that have none cached."""
+    """A LearningTie with its Derived computed here, for callers that have none cached;
+    derived as review derives it (a cadence counts from the day it was added)."""
     evs = tuple(events)
     moments = [(day, event_kind) for day, event_kind, _ in evs]
-    derived = derive(moments, as_of, settings, every=every, pin=pin)
+    derived = derive(moments, as_of, settings, every=every, pin=pin, added=added)
     return LearningTie(
         slug, name, kind, tuple(topics), tuple(learning), via, archived, evs, derived
     )

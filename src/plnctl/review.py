@@ -250,7 +250,9 @@ def build_review(
         v = tie_view(slug, tie, as_of, settings)
         item = review_item(v, as_of, settings)
         if item.section in ("ok", "dormant", "taking") and (slug in rungs or slug in rising):
-            item = _growth_item(v, item, rungs.get(slug), rising.get(slug))
+            item = _growth_item(
+                v, item, rungs.get(slug), rising.get(slug), settings.rung_window_days
+            )
         if item.section != "ok" or show_all:
             items.append(item)
     order = {name: i for i, name in enumerate((*SECTIONS, "ok"))}
@@ -259,7 +261,9 @@ def build_review(
     return Review(as_of, items, stage, hidden, growth.holes if growth else ())
 
 
-def _growth_item(v: TieView, item: Item, rung: Rung | None, rising: Promising | None) -> Item:
+def _growth_item(
+    v: TieView, item: Item, rung: Rung | None, rising: Promising | None, window_days: int
+) -> Item:
     """A tie of the next-rung or the promising section, with what to do next.
 
     Reasons that put it in a later section (such as taking) are kept.
@@ -271,7 +275,7 @@ def _growth_item(v: TieView, item: Item, rung: Rung | None, rising: Promising | 
             v,
             "next-rung",
             [
-                f"{rung.ladder}: {rung.events} events in the last 180 days, "
+                f"{rung.ladder}: {rung.events} events in the last {window_days} days, "
                 + ("all reading" if rung.ladder == "listening" else "no conversation yet"),
                 *reasons,
             ],

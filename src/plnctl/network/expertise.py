@@ -52,7 +52,7 @@ class Expertise(NetworkBase):
                 ties.append(
                     learning_tie(
                         slug, s.name, s.kind, s.topics, s.learning, s.via, s.archived,
-                        events, as_of, settings, every=s.every, pin=s.pin,
+                        events, as_of, settings, every=s.every, pin=s.pin, added=s.added,
                     )
                 )  # fmt: skip
             else:
