@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from plnctl.render.fit import cells
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -20,15 +22,6 @@ if TYPE_CHECKING:
 def _simple(text: str) -> bool:
     """Text rich only pads: no markup or escapes, no tabs, line breaks or control characters."""
     return text.isprintable() and "[" not in text and "\\" not in text
-
-
-def _cell_len(text: str) -> int:
-    """The cells `text` takes on a terminal, as rich counts them (rich only for non-ASCII)."""
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
 
 
 class PlainTable:
@@ -54,11 +47,11 @@ class PlainTable:
         joined = ["".join(row) for row in texts]
         if not all(map(_simple, joined)):
             return None
-        measure = len if all(map(str.isascii, joined)) else _cell_len
+        measure = len if all(map(str.isascii, joined)) else cells
         widths = [max(map(measure, column)) for column in zip(*texts, strict=True)]
         out: list[str] = []
         if self.title:
-            if not _simple(self.title) or _cell_len(self.title) > sum(widths) + 2 * (columns - 1):
+            if not _simple(self.title) or cells(self.title) > sum(widths) + 2 * (columns - 1):
                 return None
             out.append(self.title.rstrip())
         for row, text in zip(texts, joined, strict=True):
@@ -66,7 +59,7 @@ class PlainTable:
                 line = "  ".join(map(str.ljust, row, widths))
             else:
                 line = "  ".join(
-                    cell + " " * (width - _cell_len(cell))
+                    cell + " " * (width - cells(cell))
                     for cell, width in zip(row, widths, strict=True)
                 )
             out.append(line.rstrip())

@@ -48,7 +48,7 @@ def say_once(message: str) -> None:
     if message in _said:
         return
     _said.add(message)
-    sys.stderr.write(f"plnctl: {message}\n")
+    sys.stderr.write(f"plnctl: {visible(message, one_line=True)}\n")
     sys.stderr.flush()
 
 
