@@ -446,3 +446,15 @@ def test_a_vcard_note_is_said_once_however_often_its_value_is_read() -> None:
         "card 1 (b@example.org): TEL is not valid utf-8; the bad bytes became \ufffd",
     ]
     assert parsed.records[0].tie.email == "b@example.org"
+
+
+def test_a_podcast_apps_feeds_are_podcasts_unless_an_outline_says_its_medium() -> None:
+    from plnctl.formats import opml
+
+    parsed = opml.parse(
+        b'<?xml version="1.0"?><opml version="2.0"><head><title>AntennaPod Subscriptions'
+        b'</title></head><body><outline text="A" type="rss" xmlUrl="https://a.example/f"/>'
+        b'<outline text="B" type="rss" xmlUrl="https://b.example/f" medium="video"/>'
+        b"</body></opml>"
+    )
+    assert [r.tie.medium for r in parsed.records] == ["podcast", "video"]

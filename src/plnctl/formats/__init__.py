@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from plnctl.model import Tie
 
 FORMATS = ("opml", "vcard", "csv", "mastodon", "youtube", "linkedin", "profile", "json")
-EXPORT_FORMATS = ("opml", "vcard", "csv", "mastodon", "json")
 EXTENSIONS = {
     ".opml": "opml",
     ".xml": "opml",
@@ -93,16 +92,17 @@ def detect(data: bytes, path: Path | None, given: str | None) -> str:
 
 
 def _by_content(text: str, first: str, lines: list[str]) -> str | None:
-    from plnctl.formats import fediverse, youtube
+    from plnctl.formats import backup, fediverse, youtube
+    from plnctl.profile import CARD_FORMAT
 
     if text.startswith("<"):
         return "opml"  # the OPML reader says it when the root is something else
     if "BEGIN:VCARD" in text.upper():
         return "vcard"
     if text.startswith(("{", "[")):
-        if '"plnctl-backup"' in text:
+        if f'"{backup.FORMAT_NAME}"' in text:
             return "json"
-        if '"plnctl-profile"' in text:
+        if f'"{CARD_FORMAT}"' in text:
             return "profile"
         if "youtube#subscription" in text or '"subscriptions"' in text:
             return "youtube"

@@ -105,10 +105,9 @@ def _name_from_url(url: str) -> str:
 class _Reader:
     """Builds records as expat reports elements: no tree, and no recursion, at any depth."""
 
-    def __init__(self, what: str, parser: Any, medium: str | None) -> None:
+    def __init__(self, what: str, parser: Any) -> None:
         self.what = what
         self.parser = parser
-        self.medium = medium
         self.parsed = Parsed()
         self.elements: list[str] = []
         self.outlines: list[_Outline] = []
@@ -169,7 +168,7 @@ class _Reader:
             tie = Tie(
                 name=label,
                 kind="source",
-                medium=self.medium or _attr(attrs, "medium") or None,
+                medium=_attr(attrs, "medium") or None,
                 url=url,
                 site_url=_attr(attrs, "htmlUrl") or None,
                 tags=unique_labels([*folders, *_categories(_attr(attrs, "category"))]),
@@ -196,13 +195,14 @@ class _Reader:
             self.head_title.append(data)
 
 
-def parse(data: bytes, what: str = "the OPML file", *, medium: str | None = None) -> Parsed:
-    """The sources an OPML file lists, in file order; a podcast app's are podcasts."""
+def parse(data: bytes, what: str = "the OPML file") -> Parsed:
+    """The sources an OPML file lists, in file order; a podcast app's are podcasts (where
+    an outline does not say its medium itself)."""
     from xml.parsers import expat
 
     check_size(data, what)
     parser = _expat(what)
-    reader = _Reader(what, parser, medium)
+    reader = _Reader(what, parser)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.text
@@ -218,9 +218,9 @@ def parse(data: bytes, what: str = "the OPML file", *, medium: str | None = None
     if not reader.body:
         raise FormatError(f"{what} is not OPML: it has no <body>")
     parsed = reader.parsed
-    if medium is None and _PODCAST_APPS.search("".join(reader.head_title)):
+    if _PODCAST_APPS.search("".join(reader.head_title)):
         for record in parsed.records:
-            record.tie.medium = "podcast"
+            record.tie.medium = record.tie.medium or "podcast"
     return parsed
 
 

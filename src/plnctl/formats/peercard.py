@@ -21,13 +21,6 @@ from plnctl.formats import (
 )
 
 
-def sniff(data: bytes) -> bool:
-    """Whether JSON bytes look like a published profile: its format name near the top."""
-    from plnctl.profile import CARD_FORMAT
-
-    return f'"{CARD_FORMAT}"'.encode() in data[:4096]
-
-
 def is_card(doc: object) -> bool:
     """Whether a parsed JSON document is a published profile."""
     from plnctl.profile import CARD_FORMAT
