@@ -524,8 +524,9 @@ class Store:
         return slug
 
     def numbered(self, slug: str) -> bool:
-        """Whether a tie file `slug-N.toml` exists: one look at the names alone, no
-        more (a check-in by slug asks it, and a directory may hold 10,000 files)."""
+        """Whether a tie file `slug-N.toml` exists (a tie named like `slug` would have it):
+        one look at the names alone, no more (a check-in by slug asks it, and a directory
+        may hold 10,000 files)."""
         prefix, end = f"{slug}-", len(TIE_SUFFIX)
         try:
             names = os.listdir(self.root)

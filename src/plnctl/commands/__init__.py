@@ -106,9 +106,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "merge-file": ("sync", ""),
 }
 
-# The order `plnctl --help` lists them in.
-HELP_ORDER = list(COMMANDS)
-
 
 def load_all() -> None:
     """Import every command module, registering every command on the app."""

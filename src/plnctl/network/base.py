@@ -143,7 +143,9 @@ class NetworkBase:
         return {slug: tie.name for slug, tie in ties}
 
     def find(self, query: str) -> str:
-        """Resolve TIE; an exact slug needs no scan of the directory.
+        """Resolve TIE; an exact slug needs no index, only a look at the directory's names
+        for a numbered namesake (`C++` is `c`, then `C` is `c-2`: then the plain slug may
+        name two ties, and the names decide).
 
         A slug found by its name in the index is confirmed in its file: the index
         is a cache, never an authority over which file a command writes.
@@ -153,7 +155,7 @@ class NetworkBase:
 
         text = query.strip()
         own_file = is_slug(text) and self.store.exists(text)
-        if own_file and not self._numbered(text):
+        if own_file and not self.store.numbered(text):
             return text
         from plnctl.index.loader import load_heads
 
@@ -205,11 +207,6 @@ class NetworkBase:
                 f"{text!r} matches {found} ({name}) and {', '.join(unreadable)}, which cannot be "
                 "read (`plnctl doctor` says why): type the whole slug or name"
             )
-
-    def _numbered(self, slug: str) -> bool:
-        """Whether `slug-N` exists: a tie whose name is `slug`, in any case, would have it
-        (`C++` is `c`, then `C` is `c-2`), so the plain slug may name two ties."""
-        return self.store.numbered(slug)
 
     def _confirmed(self, text: str, slug: str) -> str:
         """`slug` if its file holds a tie that `text` names; otherwise the index

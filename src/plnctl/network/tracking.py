@@ -87,9 +87,9 @@ class Tracking(NetworkBase):
             self.store.create(slug, fields)
         return slug
 
-    def change(self, slug: str, changes: Changes) -> tuple[TieData, bool]:
-        """`plnctl set`: apply field changes, all or none; the tie as it now stands, and
-        whether the file changed (a change to the value a field already has is none)."""
+    def change(self, slug: str, changes: Changes) -> tuple[str, bool]:
+        """`plnctl set`: apply field changes, all or none; the tie's name, and whether the
+        file changed (a change to the value a field already has is none)."""
         from plnctl.changes import apply_changes
         from plnctl.store import dump_tie, parse_tie
         from plnctl.tiefile import Fields, rewritten, vouched
@@ -106,17 +106,15 @@ class Tracking(NetworkBase):
                     change=lambda fields: apply_changes(cast("Tie", Fields(fields)), changes),
                 )
                 if data is not None:
-                    from plnctl.index.records import summary_of
-
                     if data != raw:
                         self.store.write_file(path, data)
-                    return summary_of(tuple(record)), data != raw
+                    return record.name, data != raw  # `set` never changes the name
             tie = parse_tie(path, raw)
             apply_changes(tie, changes)
             data = dump_tie(tie)
             if data != raw:
                 self.store.write_file(path, data)
-        return tie, data != raw
+        return tie.name, data != raw
 
     def _with_event(self, slug: str, raw: bytes, event: NewEvent) -> tuple[bytes, TieData]:
         """A tie file's content with `event` added (ending any snooze), and the tie as it

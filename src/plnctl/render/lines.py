@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from plnctl.network import Merged, Renamed, ShareRecord
     from plnctl.network.syncing import Fold, SyncReport, SyncSetup
     from plnctl.profile import Goal, Offer
-    from plnctl.review import Placement, TieData, TieView
+    from plnctl.review import Placement, TieView
     from plnctl.tiefile import NewEvent
 
 
@@ -48,11 +48,11 @@ def shared(record: ShareRecord) -> None:
     write_lines([f"shared {record.words()} on {record.date.isoformat()}"])
 
 
-def updated(slug: str, tie: TieData, changed: bool = True) -> None:
+def updated(slug: str, name: str, changed: bool = True) -> None:
     if changed:
-        write_lines([f"updated {slug} ({tie.name})"])
+        write_lines([f"updated {slug} ({name})"])
     else:
-        say(f"{slug} ({tie.name}) already says that; nothing changed")
+        say(f"{slug} ({name}) already says that; nothing changed")
 
 
 def edited(slug: str, tie: Tie | None) -> None:
